@@ -1,0 +1,48 @@
+"""Test configuration for the whole repository.
+
+It sits at the root because Sybil's collector only sees files below the
+conftest that defines it, and the pages live in docs/.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sitekit.blocks import sybil_for
+from sitekit.skips import ALLOWED_REASONS
+
+# Every block of every page is a test item, in page order (sitekit.blocks).
+pytest_collect_file = sybil_for("docs").pytest()
+
+pytest_plugins = ["pytester"]
+
+_skips: list[tuple[str, str]] = []
+
+
+def _reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # (path, line, "Skipped: reason")
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skips.append((report.nodeid, _reason(report)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run on a skip whose reason is not on the allow-list (on any skip under CI)."""
+    strict = bool(os.environ.get("MICROGRAD_BOOK_NO_SKIPS"))
+    bad = [(node, reason) for node, reason in _skips if strict or reason not in ALLOWED_REASONS]
+    if not bad:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    why = "no skip is allowed (MICROGRAD_BOOK_NO_SKIPS is set)" if strict else "reason not in sitekit.skips"
+    if reporter:
+        reporter.write_sep("=", f"{len(bad)} skip(s) not allowed: {why}", red=True)
+        for node, reason in bad:
+            reporter.write_line(f"{node}: {reason}")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

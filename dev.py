@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Set up and run the micrograd book with nothing but Python 3.10+ and git.
+
+    python3 dev.py serve          # set up, then serve the site on 127.0.0.1:8000
+    python3 dev.py test           # set up, then run every test
+    python3 dev.py test --ci      # what CI runs: also PyTorch, and no skip allowed
+    python3 dev.py build          # set up, then build the static site into site/
+    python3 dev.py lock           # re-pin requirements.lock after editing pyproject.toml
+
+Every command first makes `.venv/` (once) and installs the project into it,
+pinned by `requirements.lock`; it reinstalls only when the pins change.
+Arguments after the command go to the tool underneath (mkdocs or pytest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd: str | Path, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def setup(extras: list[str]) -> None:
+    """Create the venv and install the project with `extras`, unless already done."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating {VENV.relative_to(ROOT)}/ ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    # Reinstall only when what we would install has changed.
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes() + ",".join(extras).encode()
+    ).hexdigest()
+    stamp = VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", LOCK, "-e", f".[{','.join(extras)}]")
+    stamp.write_text(wanted)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["serve", "build", "test", "lock"])
+    parser.add_argument("--ci", action="store_true", help="test: install PyTorch too and fail on any skip")
+    args, rest = parser.parse_known_args()
+
+    if args.command == "lock":
+        setup(["test"])
+        run(PYTHON, "-m", "pip", "install", "--quiet", "uv")
+        # torch is pinned to the CPU build that CI installs; the lock is universal
+        # (Python 3.10+, every platform) so it works beyond this machine.
+        run(BIN / "uv", "pip", "compile", "pyproject.toml", "--extra", "test", "--extra", "torch",
+            "--universal", "--python-version", "3.10", "--no-header", "--no-annotate",
+            "-c", "constraints/torch.txt", "-o", LOCK)
+        return
+
+    if args.command == "serve":
+        setup(["docs"])
+        run(BIN / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest)
+    elif args.command == "build":
+        setup(["docs"])
+        run(BIN / "mkdocs", "build", "--strict", *rest)
+    else:
+        setup(["test", "torch"] if args.ci else ["test"])
+        env = dict(os.environ)
+        if args.ci:
+            env["MICROGRAD_BOOK_NO_SKIPS"] = "1"
+        try:
+            run(PYTHON, "-m", "pytest", *rest, env=env)
+        except subprocess.CalledProcessError as failed:
+            sys.exit(failed.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""mkdocs hooks: run every page's blocks at build time and put their pictures in place.
+
+- Each Markdown page runs top to bottom (sitekit.blocks, the grammar the tests use).
+  A failing block fails the build, naming the page and line.
+- A block ending in a graph or figure gets its SVG right under it.
+- Math becomes MathML (sitekit.mathml); no script renders it in the browser.
+- The build checks the census: every Python block it renders was run.
+- Runs are cached by the hash of the page, the package and this machinery, so
+  `mkdocs serve` re-runs only what changed, and picks up package edits
+  without a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import json
+import logging
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+# mkdocs loads this file by path; make its siblings importable as `sitekit`.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from sitekit import census, mathml, skips  # noqa: E402
+from sitekit.blocks import Page, parse_text, run_page  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.sitekit")
+CACHE = ROOT / ".cache" / "sitekit"
+_PLACEHOLDER = re.compile(r"<!-- sitekit-display (\d+) -->")
+_PYCON = re.compile(r'<div class="language-pycon highlight">(.*?</code>)', re.DOTALL)
+_PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")
+
+_state: dict[str, object] = {"fingerprint": None}
+_pages: dict[str, dict] = {}
+
+
+def _fingerprint() -> str:
+    """Hash of the package and the machinery: any edit to them invalidates every cached run."""
+    digest = hashlib.sha256()
+    for folder in ("micrograd", "sitekit"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    # Whether optional packages are present changes which blocks run.
+    digest.update(repr([skips.missing(name) for name in skips.NEEDS]).encode())
+    return digest.hexdigest()
+
+
+def on_pre_build(config) -> None:
+    fingerprint = _fingerprint()
+    if _state["fingerprint"] not in (None, fingerprint):
+        # `mkdocs serve` keeps one interpreter: drop the old package so pages import the edited one.
+        for name in [m for m in sys.modules if m == "micrograd" or m.startswith("micrograd.")]:
+            del sys.modules[name]
+    _state["fingerprint"] = fingerprint
+    _pages.clear()
+
+
+def _cache_file(markdown: str) -> Path:
+    key = hashlib.sha256(f"{_state['fingerprint']}\0{markdown}".encode()).hexdigest()
+    return CACHE / f"{key}.json"
+
+
+def _run(markdown: str, page) -> dict:
+    """Run the page (or read its cached run): displays by offset, and the census counts."""
+    cached = _cache_file(markdown)
+    if os.environ.get("SITEKIT_NO_CACHE") is None and cached.exists():
+        return json.loads(cached.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    # mkdocs hands us the page without its front matter and leading blank lines; pad it
+    # back so line numbers in errors are those of the file.
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
+    doc: Page = parse_text("\n" * skipped_lines + markdown, page.file.abs_src_path)
+    blocks = 0
+    for example, failure in run_page(doc):
+        blocks += 1
+        if failure:
+            raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
+    seconds = time.perf_counter() - started
+    if blocks:
+        log.info(f"ran {page.file.src_path}: {blocks} blocks in {seconds:.1f} s")
+    result = {
+        "displays": {str(offset - skipped_lines): svg for offset, svg in doc.displays.items()},
+        "python_fences": doc.python_fences,
+        "needs": [(start - skipped_lines, end - skipped_lines, name, prefix)
+                  for start, end, name, prefix in doc.needs],
+    }
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
+def _prefix_at(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return re.match(r"[ \t>]*", text[line_start:]).group(0)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
+    result = _run(markdown, page)
+    _pages[page.file.src_uri] = result
+    edits: list[tuple[int, int, str]] = []
+    for offset, _ in result["displays"].items():
+        end = int(offset)
+        edits.append((end, end, f"\n\n{_prefix_at(markdown, end)}<!-- sitekit-display {offset} -->"))
+    for start, end, name, prefix in result["needs"]:
+        reason = skips.NEEDS[name]
+        edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
+                                  f"without it this block does not run.</p>"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        markdown = markdown[:start] + replacement + markdown[end:]
+    return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    result = _pages.get(page.file.src_uri)
+    if result is None:
+        return html
+    rendered = census.rendered_python_blocks(html)
+    if rendered != result["python_fences"]:
+        count = census.Count(page.file.src_path, rendered, result["python_fences"], 0)
+        raise PluginError(census.mismatch_message(count))
+    displays = result["displays"]
+
+    def figure(match: re.Match) -> str:
+        return f'<figure class="mg-display">{displays[match[1]]}</figure>'
+
+    html = re.sub(r"<p>\s*(<!-- sitekit-display \d+ -->)\s*</p>", r"\1", html)
+    html = _PLACEHOLDER.sub(figure, html)
+    html = _PYCON.sub(_copy_without_prompts, html)
+    try:
+        return mathml.render_math(html)
+    except mathml.MathError as error:
+        raise PluginError(f"{page.file.src_path}: {error}") from None
+
+
+def _copy_without_prompts(match: re.Match) -> str:
+    """Make the copy button of a `>>>` session give only the code, with no prompts or output.
+
+    mkdocs-material copies the `data-copy` attribute of the closest element that has one.
+    """
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", match[1]))
+    code = "\n".join(_PROMPT.sub("", line) for line in text.splitlines() if _PROMPT.match(line))
+    return f'<div class="language-pycon highlight" data-copy="{htmllib.escape(code)}">{match[1]}'

@@ -1,0 +1,28 @@
+"""The one allow-list of reasons anything on the site or in the tests may be skipped.
+
+A page marks a block that needs an optional package with `<!-- needs: NAME -->`
+right above it; NAME must be a key of `NEEDS`. Tests skip only with a reason
+from `ALLOWED_REASONS`; `tests/conftest.py` fails the run on any other skip,
+and on every skip when `MICROGRAD_BOOK_NO_SKIPS` is set (as CI sets it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+#: Optional packages a block may need: import name -> the reason shown when it is missing.
+NEEDS: dict[str, str] = {
+    "torch": "needs PyTorch, which is not installed (pip install torch; CI installs the CPU build)",
+}
+
+CHROMIUM = "needs Chromium for the browser test (Debian/Ubuntu: sudo apt-get install chromium)"
+
+#: Every reason a test may be skipped for.
+ALLOWED_REASONS: tuple[str, ...] = (*NEEDS.values(), CHROMIUM)
+
+
+def missing(name: str) -> str | None:
+    """The skip reason if the optional package `name` is missing, else None."""
+    if name not in NEEDS:
+        raise KeyError(f"unknown requirement {name!r}: add it to sitekit.skips.NEEDS ({', '.join(NEEDS)})")
+    return None if importlib.util.find_spec(name) else NEEDS[name]

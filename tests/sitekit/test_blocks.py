@@ -1,0 +1,211 @@
+"""The block grammar: what runs, what is compared, what is shown (sitekit.blocks)."""
+
+from __future__ import annotations
+
+import textwrap
+import unittest
+
+import pytest
+
+from sitekit import skips
+from sitekit.blocks import is_include, language_of, parse_text, run_page
+
+FENCE = "```"
+
+
+def page(markdown: str):
+    return parse_text(textwrap.dedent(markdown), "scratch.md")
+
+
+def failures(markdown: str) -> list[str | None]:
+    return [failure for _, failure in run_page(page(markdown))]
+
+
+@pytest.mark.parametrize(
+    "info, language",
+    [("python", "python"), ('python title="x.py"', "python"), ('py hl_lines="1 2"', "py"),
+     ("{ .python .annotate }", "python"), ("pycon", "pycon"), ("", "")],
+)
+def test_language_of_reads_the_first_word_or_class(info, language):
+    assert language_of(info) == language
+
+
+def test_blocks_share_one_namespace_in_page_order():
+    assert failures(f"""
+        {FENCE}python
+        x = 20
+        {FENCE}
+
+        {FENCE}python
+        assert x + 1 == 21
+        {FENCE}
+        """) == [None, None]
+
+
+def test_printed_output_is_compared_with_the_output_fence():
+    ok = f"""
+        {FENCE}python
+        print(6 * 7)
+        {FENCE}
+
+        {FENCE}output
+        42
+        {FENCE}
+        """
+    assert failures(ok) == [None]
+    wrong = failures(ok.replace("42", "41"))
+    assert wrong[0] and "differs" in wrong[0] and "-41" in wrong[0] and "+42" in wrong[0]
+
+
+def test_output_not_shown_on_the_page_fails():
+    [failure] = failures(f"""
+        {FENCE}python
+        print("hidden")
+        {FENCE}
+        """)
+    assert failure and "shows none" in failure
+
+
+def test_final_expression_counts_as_output_like_a_notebook():
+    assert failures(f"""
+        {FENCE}python
+        1 + 1
+        {FENCE}
+
+        {FENCE}output
+        2
+        {FENCE}
+        """) == [None]
+
+
+def test_output_fence_without_code_fails():
+    [failure] = failures(f"""
+        {FENCE}output
+        42
+        {FENCE}
+        """)
+    assert failure and "must come right after a python fence" in failure
+
+
+def test_an_exception_names_the_page_line():
+    [(example, failure)] = list(run_page(page(f"""
+        # Title
+
+        {FENCE}python
+        x = 1
+        raise ValueError("boom")
+        {FENCE}
+        """)))
+    assert "ValueError: boom" in failure
+    assert 'scratch.md", line 6' in failure
+
+
+def test_pycon_blocks_are_doctests():
+    assert failures(f"""
+        {FENCE}pycon
+        >>> 2 + 2
+        4
+        >>> print("a")
+        a
+        {FENCE}
+        """) == [None, None]
+    [failure] = failures(f"""
+        {FENCE}pycon
+        >>> 2 + 2
+        5
+        {FENCE}
+        """)
+    assert failure and "Expected:" in failure
+
+
+def test_invisible_blocks_run_but_are_not_counted_as_shown():
+    doc = page(f"""
+        <!-- invisible-code-block: python
+        secret = 3
+        -->
+
+        {FENCE}python
+        assert secret == 3
+        {FENCE}
+        """)
+    assert [failure for _, failure in run_page(doc)] == [None, None]
+    assert doc.python_fences == 1
+
+
+def test_fences_and_directives_shown_inside_a_longer_fence_are_text():
+    doc = page(f"""
+        ````markdown
+        {FENCE}python
+        assert False
+        {FENCE}
+        <!-- invisible-code-block: python
+        assert False
+        -->
+        <!-- needs: torch -->
+        ````
+        """)
+    assert list(doc) == [] and doc.python_fences == 0 and doc.needs == []
+
+
+def test_includes_of_package_source_are_shown_not_run():
+    doc = page(f"""
+        {FENCE}python title="micrograd/nn.py"
+        --8<-- "micrograd/nn.py"
+        {FENCE}
+        """)
+    assert list(doc) == [] and doc.python_fences == 1 and doc.included == 1
+    assert is_include('--8<-- "micrograd/nn.py"\n') and not is_include("x = 1\n")
+
+
+def test_needs_skips_with_the_allow_listed_reason(monkeypatch):
+    monkeypatch.setattr(skips, "missing", lambda name: skips.NEEDS[name])
+    doc = page(f"""
+        <!-- needs: torch -->
+        {FENCE}python
+        import torch
+        {FENCE}
+        """)
+    [example] = list(doc)
+    with pytest.raises(unittest.SkipTest, match="needs PyTorch"):
+        example.evaluate()
+    assert doc.needs and doc.needs[0][2] == "torch"
+
+
+def test_unknown_needs_are_an_error():
+    with pytest.raises(KeyError, match="unknown requirement 'tensorflow'"):
+        page("<!-- needs: tensorflow -->\n")
+
+
+def test_a_graph_as_last_value_is_shown_as_svg_and_is_deterministic():
+    source = f"""
+        {FENCE}python
+        from micrograd import Value, draw_dot
+        a = Value(2.0, label="a")
+        draw_dot(a * a + 1)
+        {FENCE}
+        """
+    first, second = page(source), page(source)
+    for doc in (first, second):
+        assert [failure for _, failure in run_page(doc)] == [None]
+    [svg] = first.displays.values()
+    assert svg.startswith("<svg") and "<?xml" not in svg and "\n\n" not in svg
+    assert first.displays == second.displays
+
+
+def test_a_figure_as_last_value_is_shown_as_svg_and_is_deterministic():
+    source = f"""
+        {FENCE}python
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [1, 0])
+        fig
+        {FENCE}
+        """
+    first, second = page(source), page(source)
+    for doc in (first, second):
+        assert [failure for _, failure in run_page(doc)] == [None]
+    [svg] = first.displays.values()
+    assert "<svg" in svg and "dc:date" not in svg
+    assert first.displays == second.displays
