@@ -29,9 +29,11 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def run(*cmd: str | Path, **kwargs) -> None:
+def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+    # mkdocs-material prints a banner about MkDocs 2 on every start; it is not a warning of ours.
+    env = {"NO_MKDOCS_2_WARNING": "1", **(env or os.environ)}
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
 def setup(extras: list[str]) -> None:
@@ -59,7 +61,16 @@ def main() -> None:
     parser.add_argument("--ci", action="store_true", help="test: install PyTorch too and fail on any skip")
     args, rest = parser.parse_known_args()
 
-    if args.command == "lock":
+    try:
+        command(args.command, args.ci, rest)
+    except subprocess.CalledProcessError as failed:
+        sys.exit(failed.returncode)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def command(name: str, ci: bool, rest: list[str]) -> None:
+    if name == "lock":
         setup(["test"])
         run(PYTHON, "-m", "pip", "install", "--quiet", "uv")
         # torch is pinned to the CPU build that CI installs; the lock is universal
@@ -69,21 +80,18 @@ def main() -> None:
             "-c", "constraints/torch.txt", "-o", LOCK)
         return
 
-    if args.command == "serve":
+    if name == "serve":
         setup(["docs"])
-        run(BIN / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest)
-    elif args.command == "build":
+        run(PYTHON, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest)
+    elif name == "build":
         setup(["docs"])
-        run(BIN / "mkdocs", "build", "--strict", *rest)
+        run(PYTHON, "-m", "mkdocs", "build", "--strict", *rest)
     else:
-        setup(["test", "torch"] if args.ci else ["test"])
+        setup(["test", "torch"] if ci else ["test"])
         env = dict(os.environ)
-        if args.ci:
+        if ci:
             env["MICROGRAD_BOOK_NO_SKIPS"] = "1"
-        try:
-            run(PYTHON, "-m", "pytest", *rest, env=env)
-        except subprocess.CalledProcessError as failed:
-            sys.exit(failed.returncode)
+        run(PYTHON, "-m", "pytest", *rest, env=env)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,10 @@ PROBLEMS = """() => {
         if (!math) problems.push('math left as text: ' + el.textContent.slice(0, 60));
         else if (math.getBoundingClientRect().width < 1) problems.push('math not drawn');
     }
-    const text = document.querySelector('article').innerText;
+    // Prose only: code may well show LaTeX on purpose.
+    const prose = document.querySelector('article').cloneNode(true);
+    prose.querySelectorAll('pre, code, math').forEach(el => el.remove());
+    const text = prose.textContent;
     for (const raw of ['\\\\(', '\\\\[', '$$', '\\\\frac']) {
         if (text.includes(raw)) problems.push('raw LaTeX on the page: ' + raw);
     }
