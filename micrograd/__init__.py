@@ -1,0 +1,16 @@
+"""micrograd: a tiny scalar autograd engine and a neural-network library on top of it.
+
+>>> from micrograd import Value
+>>> a = Value(2.0)
+>>> b = a * a + 1
+>>> b.backward()
+>>> a.grad
+4.0
+"""
+
+from micrograd.data import make_moons
+from micrograd.engine import Value
+from micrograd.graph import draw_dot
+from micrograd.nn import MLP, Layer, Module, Neuron
+
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons"]

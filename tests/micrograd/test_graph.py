@@ -1,0 +1,237 @@
+"""Tests of micrograd.graph: the structure draw_dot builds, its determinism, and
+rendering through graphviz-pure (no system Graphviz)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import graphviz
+import pytest
+
+import micrograd.graph
+from micrograd import Value, draw_dot
+from micrograd.graph import GraphvizPureNotFound, ValueGraph, find_graphviz_pure, trace
+
+
+def lecture_neuron() -> Value:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def node_lines(dot: graphviz.Digraph) -> list[str]:
+    return [line.strip() for line in dot.body if "->" not in line]
+
+
+def edges(dot: graphviz.Digraph) -> list[tuple[str, str]]:
+    found = [re.match(r"\s*(\S+) -> (\S+)", line) for line in dot.body]
+    return [(m[1], m[2]) for m in found if m]
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+def test_returns_a_digraph_with_a_record_per_value_and_a_node_per_operation() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    dot = draw_dot(c)
+    assert isinstance(dot, graphviz.Digraph) and isinstance(dot, ValueGraph)
+    assert node_lines(dot) == [
+        'n0 [label="{ a | data 2.0000 | grad 0.0000 }" shape=record]',
+        'n1 [label="{ b | data -3.0000 | grad 0.0000 }" shape=record]',
+        'n2 [label="{ c | data -6.0000 | grad 0.0000 }" shape=record]',
+        'n2_op [label="*" shape=ellipse]',
+    ]
+    assert edges(dot) == [("n2_op", "n2"), ("n0", "n2_op"), ("n1", "n2_op")]
+
+
+def test_labels_show_gradients_with_four_decimals() -> None:
+    o = lecture_neuron()
+    o.backward()
+    source = draw_dot(o).source
+    assert "{ o | data 0.7071 | grad 1.0000 }" in source
+    assert "{ n | data 0.8814 | grad 0.5000 }" in source
+    assert "{ x1 | data 2.0000 | grad -1.5000 }" in source
+    assert source.count("shape=record") == 10 and source.count("shape=ellipse") == 5
+
+
+def test_negative_zero_is_shown_as_zero() -> None:
+    v = Value(-0.0)
+    v.grad = -0.0
+    assert "data 0.0000 | grad 0.0000" in draw_dot(v).source
+
+
+def test_an_operand_used_twice_has_one_edge() -> None:
+    a = Value(1.0, label="a")
+    dot = draw_dot(a + a)
+    assert edges(dot) == [("n1_op", "n1"), ("n0", "n1_op")]
+    nodes, pairs = trace(a + a)
+    assert len(nodes) == 2 and len(pairs) == 1
+
+
+def test_trace_lists_nodes_children_first_and_edges() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a + b
+    d = c * a
+    nodes, pairs = trace(d)
+    assert nodes == [a, b, c, d]
+    assert pairs == [(a, c), (b, c), (c, d), (a, d)]
+
+
+def test_a_hand_built_node_without_an_op_links_children_directly() -> None:
+    a = Value(1.0)
+    c = Value(2.0, (a,))
+    assert edges(draw_dot(c)) == [("n0", "n1")]
+
+
+def test_record_characters_in_labels_are_escaped() -> None:
+    v = Value(1.0, label='a|b {c} <d> "e" \\')
+    svg = draw_dot(v).pipe("svg", encoding="utf-8")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    # one record with three fields: the label's characters did not split it
+    assert texts == ["a|b {c} &lt;d&gt; &quot;e&quot; \\", "data 1.0000", "grad 0.0000"]
+
+
+def test_rankdir() -> None:
+    v = Value(1.0)
+    assert "rankdir=LR" in draw_dot(v).source
+    assert "rankdir=TB" in draw_dot(v, rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(v, rankdir="sideways")
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+
+def test_names_come_from_traversal_order_not_ids() -> None:
+    first, second = lecture_neuron(), lecture_neuron()  # both alive: their ids differ
+    assert draw_dot(first).source == draw_dot(second).source
+    assert re.findall(r"\b(n\d+)(?:_op)? \[", draw_dot(first).source)[:3] == ["n0", "n1", "n2"]
+
+
+def test_same_graph_gives_byte_identical_svg() -> None:
+    first, second = lecture_neuron(), lecture_neuron()
+    svg = draw_dot(first).pipe("svg")
+    assert isinstance(svg, bytes) and svg.startswith(b"<?xml")
+    assert draw_dot(second).pipe("svg") == svg
+    assert draw_dot(first).pipe("svg") == svg
+
+
+def test_svg_is_identical_in_a_fresh_process() -> None:
+    script = (
+        "from tests.micrograd.test_graph import lecture_neuron\n"
+        "from micrograd import draw_dot\n"
+        "import sys\n"
+        "sys.stdout.buffer.write(draw_dot(lecture_neuron()).pipe('svg'))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
+        env={"PYTHONHASHSEED": "123", "PATH": "", "SYSTEMROOT": ""},
+    )
+    assert result.stdout == draw_dot(lecture_neuron()).pipe("svg")
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def test_jupyter_display_renders_inline_svg() -> None:
+    dot = draw_dot(lecture_neuron())
+    bundle = dot._repr_mimebundle_()
+    assert list(bundle) == ["image/svg+xml"]
+    svg = bundle["image/svg+xml"]
+    assert isinstance(svg, str) and "<svg" in svg and "data 0.7071" in svg
+    assert dot._repr_image_svg_xml() == svg
+
+
+def test_svg_has_a_white_background_and_a_sans_serif_font() -> None:
+    svg = draw_dot(lecture_neuron()).pipe("svg", encoding="utf-8")
+    assert re.search(r'<polygon fill="white" stroke="none"', svg)
+    fonts = set(re.findall(r'font-family="([^"]+)"', svg))
+    assert fonts == {"Helvetica,sans-Serif"}
+
+
+def test_png_renders_too() -> None:
+    assert draw_dot(Value(1.0)).pipe("png")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_layout_error_raises_called_process_error() -> None:
+    with pytest.raises(graphviz.CalledProcessError) as info:
+        draw_dot(Value(1.0)).pipe("pdf")  # graphviz-pure has no PDF output
+    assert b"not recognized" in info.value.stderr
+
+
+def test_graphviz_is_not_patched_globally() -> None:
+    assert graphviz.Digraph.pipe is not ValueGraph.pipe
+    assert not isinstance(graphviz.Digraph(), ValueGraph)
+
+
+def test_executable_is_found_beside_python_when_not_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(micrograd.graph.shutil, "which", lambda name: None)
+    exe = Path(find_graphviz_pure())
+    assert exe.name.startswith("graphviz-pure") and exe.is_file()
+    assert draw_dot(Value(1.0)).pipe("svg").startswith(b"<?xml")
+
+
+def test_missing_executable_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(micrograd.graph.shutil, "which", lambda name: None)
+    monkeypatch.setattr(micrograd.graph.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(micrograd.graph.sysconfig, "get_path", lambda *args, **kwargs: str(tmp_path))
+    with pytest.raises(GraphvizPureNotFound, match=r"pip install graphviz-pure") as info:
+        draw_dot(Value(1.0)).pipe("svg")
+    assert isinstance(info.value, graphviz.ExecutableNotFound)
+
+
+# --- a Value written as in the chapters: children in a set ------------------------------------
+
+
+class SetValue:
+    """The chapters' Value: operands in a `set`, whose iteration order follows id()."""
+
+    def __init__(self, data: float, _children: tuple = (), _op: str = "", label: str = "") -> None:
+        self.data, self.grad, self._prev, self._op, self.label = data, 0.0, set(_children), _op, label
+
+    def __add__(self, other: "SetValue") -> "SetValue":
+        return SetValue(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other: "SetValue") -> "SetValue":
+        return SetValue(self.data * other.data, (self, other), "*")
+
+
+def chapter_expression(padding: int) -> SetValue:
+    # Allocating throw-away objects first moves the ids, and so the set order, around.
+    _ = [object() for _ in range(padding)]
+    a, b, c, f = (SetValue(x, label=n) for x, n in [(2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")])
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def test_draws_a_chapter_value_whose_children_are_a_set() -> None:
+    dot = draw_dot(chapter_expression(0))  # type: ignore[arg-type]
+    assert len(re.findall(r"shape=record", dot.source)) == 7
+    assert "data -8.0000" in dot.source
+
+
+def test_a_set_based_graph_draws_the_same_whatever_the_ids() -> None:
+    sources = {draw_dot(chapter_expression(padding)).source for padding in (0, 1, 7, 100, 1001)}  # type: ignore[arg-type]
+    assert len(sources) == 1
