@@ -281,12 +281,15 @@ def compare_output(expected: str | None, got: str) -> str | None:
     return "the printed output differs from the page:\n" + "\n".join(diff)
 
 
-def run_page(page: Page) -> Iterator[tuple[Example, str | None]]:
+def run_page(page: Page, *, visible_only: bool = False) -> Iterator[tuple[Example, str | None]]:
     """Run every block of `page` in order, yielding each example and its failure (or None).
 
-    Used by the build; the tests run the same examples through Sybil.
+    Used by the build; the tests run the same examples through Sybil. With
+    `visible_only`, invisible blocks are left out, as a reader copying the page would.
     """
     for example in page:
+        if visible_only and isinstance(example.parsed, Block) and not example.parsed.visible:
+            continue
         try:
             example.evaluate()
         except unittest.SkipTest as skipped:
@@ -326,3 +329,25 @@ def sybil_for(path: str | Path, patterns: Iterable[str] = ("*.md", "**/*.md")) -
         document_types={".md": Page},
         teardown=lambda namespace: display.close_figures(),
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m sitekit.blocks PAGE.md`: run a page's visible blocks as a reader would."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("pages", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    failed = 0
+    for path in args.pages:
+        page = parse_text(path.read_text(encoding="utf-8"), str(path))
+        for example, failure in run_page(page, visible_only=True):
+            if failure:
+                failed += 1
+                print(f"{path}, line {example.line}: {failure}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The build hook: caching page runs and picking up package edits (sitekit.hook)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
+import pytest
+
+from sitekit import hook
+
+
+def fake_page(path, src="scratch.md"):
+    file = types.SimpleNamespace(abs_src_path=str(path), src_path=src, src_uri=src)
+    return types.SimpleNamespace(file=file)
+
+
+@pytest.fixture
+def scratch_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(hook, "CACHE", tmp_path / "cache")
+    monkeypatch.delenv("SITEKIT_NO_CACHE", raising=False)
+    monkeypatch.setitem(hook._state, "fingerprint", "test")
+    return tmp_path
+
+
+def test_a_page_runs_once_then_comes_from_the_cache(scratch_cache):
+    counter = scratch_cache / "runs.txt"
+    markdown = f"```python\nwith open({str(counter)!r}, 'a') as f:\n    f.write('run')\n```\n"
+    (scratch_cache / "scratch.md").write_text(markdown)
+    page = fake_page(scratch_cache / "scratch.md")
+    first = hook._run(markdown, page)
+    second = hook._run(markdown, page)
+    assert counter.read_text() == "run" and first == second
+
+
+def test_an_edit_to_the_page_runs_it_again(scratch_cache):
+    counter = scratch_cache / "runs.txt"
+    markdown = f"```python\nwith open({str(counter)!r}, 'a') as f:\n    f.write('run')\n```\n"
+    page = fake_page(scratch_cache / "scratch.md")
+    for text in (markdown, markdown + "\nMore prose.\n"):
+        (scratch_cache / "scratch.md").write_text(text)
+        hook._run(text, page)
+    assert counter.read_text() == "runrun"
+
+
+def test_package_edits_are_picked_up_without_a_restart(monkeypatch):
+    import micrograd
+
+    monkeypatch.setitem(hook._state, "fingerprint", "before the edit")
+    monkeypatch.setattr(hook, "_fingerprint", lambda: "after the edit")
+    hook.on_pre_build(config=None)
+    assert "micrograd" not in sys.modules and "micrograd.engine" not in sys.modules
+    assert importlib.import_module("micrograd") is not micrograd
+
+
+def test_a_failing_block_names_page_and_line(scratch_cache):
+    markdown = "# Title\n\n```python\nraise RuntimeError('nope')\n```\n"
+    (scratch_cache / "scratch.md").write_text(markdown)
+    with pytest.raises(hook.PluginError, match=r"(?s)scratch.md, line 3: a block failed:\n.*line 4.*RuntimeError: nope"):
+        hook._run(markdown, fake_page(scratch_cache / "scratch.md"))
