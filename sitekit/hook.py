@@ -29,7 +29,9 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
-from sitekit import census, mathml, skips  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from sitekit import census, mathml, notebook, skips  # noqa: E402
 from sitekit.blocks import Page, parse_text, run_page  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
@@ -53,6 +55,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def on_config(config):
+    # Notebook kernels inherit this: their SVG figures then come out the same on every build.
+    os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
+    return config
+
+
 def on_pre_build(config) -> None:
     fingerprint = _fingerprint()
     if _state["fingerprint"] not in (None, fingerprint):
@@ -61,6 +69,25 @@ def on_pre_build(config) -> None:
             del sys.modules[name]
     _state["fingerprint"] = fingerprint
     _pages.clear()
+    jupyter = config["plugins"].get("mkdocs-jupyter")
+    if jupyter is not None:
+        # mkdocs-jupyter caches executed notebooks by their own text only; key them on the package too.
+        jupyter.config["cache"] = os.environ.get("SITEKIT_NO_CACHE") is None
+        jupyter.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / fingerprint[:16])
+
+
+def _has_notebook(src_uri: str) -> bool:
+    return src_uri.startswith("chapters/") and src_uri.endswith(".md")
+
+
+def on_files(files, config):
+    """Add a downloadable notebook beside every chapter."""
+    for file in list(files):
+        if _has_notebook(file.src_uri):
+            url = config["site_url"] + file.url if config["site_url"] else None
+            content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
+            files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
+    return files
 
 
 def _cache_file(markdown: str) -> Path:
@@ -108,6 +135,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     result = _run(markdown, page)
     _pages[page.file.src_uri] = result
+    if _has_notebook(page.file.src_uri):
+        page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
     edits: list[tuple[int, int, str]] = []
     for offset, _ in result["displays"].items():
         end = int(offset)
@@ -151,3 +180,18 @@ def _copy_without_prompts(match: re.Match) -> str:
     text = htmllib.unescape(re.sub(r"<[^>]+>", "", match[1]))
     code = "\n".join(_PROMPT.sub("", line) for line in text.splitlines() if _PROMPT.match(line))
     return f'<div class="language-pycon highlight" data-copy="{htmllib.escape(code)}">{match[1]}'
+
+
+# mkdocs-jupyter's template loads MathJax from a URL (empty here) and configures it; our math
+# is MathML made at build time, so neither is wanted, and nothing may load from elsewhere.
+_NOTEBOOK_MATHJAX = re.compile(
+    r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
+    r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        output, found = _NOTEBOOK_MATHJAX.subn("", output)
+        if not found:
+            raise PluginError(f"{page.file.src_path}: the notebook template changed; check sitekit.hook")
+    return output

@@ -90,7 +90,7 @@ PROBLEMS = """() => {
     }
     // Prose only: code may well show LaTeX on purpose.
     const prose = document.querySelector('article').cloneNode(true);
-    prose.querySelectorAll('pre, code, math').forEach(el => el.remove());
+    prose.querySelectorAll('pre, code, math, script, style').forEach(el => el.remove());
     const text = prose.textContent;
     for (const raw of ['\\\\(', '\\\\[', '$$', '\\\\frac']) {
         if (text.includes(raw)) problems.push('raw LaTeX on the page: ' + raw);
