@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from sitekit import blocks
 from sitekit.blocks import sybil_for
 from sitekit.skips import ALLOWED_REASONS
 
@@ -19,6 +20,18 @@ pytest_collect_file = sybil_for("docs").pytest()
 pytest_plugins = ["pytester"]
 
 _skips: list[tuple[str, str]] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-output", action="store_true",
+        help="rewrite each page's output fences with what the blocks now print (review the diff!)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--update-output"):
+        blocks.OUTPUT_UPDATES = {}
 
 
 def _reason(report: pytest.TestReport) -> str:
@@ -35,6 +48,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run on a skip whose reason is not on the allow-list (on any skip under CI)."""
+    for path in blocks.apply_output_updates():
+        print(f"\nrewrote the output fences of {path}")
     strict = bool(os.environ.get("MICROGRAD_BOOK_NO_SKIPS"))
     bad = [(node, reason) for node, reason in _skips if strict or reason not in ALLOWED_REASONS]
     if not bad:

@@ -62,6 +62,9 @@ class Block:
     #: Import name of an optional package the block needs (see `sitekit.skips`).
     needs: str | None = None
     visible: bool = True
+    #: Where the output fence's text sits in the page, and its indentation, for `--update-output`.
+    expected_span: tuple[int, int] | None = None
+    expected_prefix: str = ""
 
 
 @dataclass
@@ -190,6 +193,9 @@ def parse(document: Page) -> Iterator[Region]:
         following = items[index + 1] if index + 1 < len(items) else None
         if following and following.language == OUTPUT and not text[fence.end:following.start].strip():
             block.expected = str(following.source)
+            closing_line = text.rfind("\n", following.start, following.end) + 1
+            block.expected_span = (following.start + following.source.offset, closing_line)
+            block.expected_prefix = following.prefix
             consumed.add(index + 1)
             end = following.end
         yield Region(fence.start, end, parsed=block, evaluator=evaluate_block)
@@ -261,7 +267,30 @@ def evaluate_block(example: Example) -> str | None:
         if isinstance(example.document, Page):
             example.document.displays[example.region.end] = svg
     display.close_figures()
-    return compare_output(block.expected, printed.getvalue())
+    failure = compare_output(block.expected, printed.getvalue())
+    if failure and OUTPUT_UPDATES is not None and block.expected_span:
+        lines = _normalise(printed.getvalue()).splitlines()
+        OUTPUT_UPDATES.setdefault(example.path, []).append(
+            (*block.expected_span, "".join(f"{block.expected_prefix}{line}".rstrip() + "\n" for line in lines))
+        )
+        return None
+    return failure
+
+
+#: With `pytest --update-output`, the output fences to rewrite: path -> [(start, end, text)].
+OUTPUT_UPDATES: dict[str, list[tuple[int, int, str]]] | None = None
+
+
+def apply_output_updates() -> list[str]:
+    """Write the collected outputs into their pages; return the pages changed."""
+    changed = []
+    for path, edits in (OUTPUT_UPDATES or {}).items():
+        text = Path(path).read_text(encoding="utf-8")
+        for start, end, replacement in sorted(edits, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        Path(path).write_text(text, encoding="utf-8")
+        changed.append(path)
+    return changed
 
 
 def _normalise(text: str) -> str:

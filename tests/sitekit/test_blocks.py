@@ -209,3 +209,16 @@ def test_a_figure_as_last_value_is_shown_as_svg_and_is_deterministic():
     [svg] = first.displays.values()
     assert "<svg" in svg and "dc:date" not in svg
     assert first.displays == second.displays
+
+
+def test_update_output_rewrites_the_output_fence_in_place(tmp_path, monkeypatch):
+    from sitekit import blocks
+
+    path = tmp_path / "page.md"
+    path.write_text(f"!!! note\n    {FENCE}python\n    print(1 + 1)\n    print('x')\n    {FENCE}\n\n"
+                    f"    {FENCE}output\n    3\n    {FENCE}\n\nAfter.\n")
+    monkeypatch.setattr(blocks, "OUTPUT_UPDATES", {})
+    doc = blocks.parse_text(path.read_text(), str(path))
+    assert [failure for _, failure in run_page(doc)] == [None]
+    assert blocks.apply_output_updates() == [str(path)]
+    assert path.read_text().endswith(f"    {FENCE}output\n    2\n    x\n    {FENCE}\n\nAfter.\n")
