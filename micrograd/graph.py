@@ -102,6 +102,7 @@ class ValueGraph(graphviz.Digraph):
         return proc.stdout.decode(encoding) if encoding else proc.stdout
 
 
+# --8<-- [start:trace]
 def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
     """The nodes of `root`'s graph (each after its children) and its edges (child, parent).
 
@@ -123,8 +124,10 @@ def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
             stack += [(child, False) for child in reversed(children(node)) if id(child) not in seen]
     edges = [(child, node) for node in nodes for child in dict.fromkeys(children(node))]
     return nodes, edges
+# --8<-- [end:trace]
 
 
+# --8<-- [start:child_order]
 def _child_order(root: Value):
     """A function giving each node's operands in a fixed order.
 
@@ -147,6 +150,7 @@ def _child_order(root: Value):
             stack.append((node, True))
             stack += [(child, False) for child in node._prev if id(child) not in fingerprints]
     return lambda node: tuple(sorted(node._prev, key=lambda child: fingerprints[id(child)]))
+# --8<-- [end:child_order]
 
 
 def _number(x: float) -> str:
@@ -160,6 +164,7 @@ def _record_text(text: str) -> str:
     return re.sub(r'([{}|<>"\\])', r"\\\1", text)
 
 
+# --8<-- [start:draw_dot]
 def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
     """The computation graph of `root` as a Graphviz digraph.
 
@@ -193,3 +198,4 @@ def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
         for child in operands.get(id(node), []):
             dot.edge(names[id(child)], target)
     return dot
+# --8<-- [end:draw_dot]

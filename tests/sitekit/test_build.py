@@ -40,6 +40,9 @@ def scratch_site(tmp_path: Path, page: str) -> Path:
         INHERIT: {ROOT / "mkdocs.yml"}
         docs_dir: {docs}
         hooks: [{ROOT / "sitekit" / "hook.py"}]
+        theme:
+          name: material
+          custom_dir: {ROOT / "sitekit" / "theme"}
         watch: [{ROOT / "micrograd"}, {ROOT / "sitekit"}]
         nav: [index.md]
         """))
