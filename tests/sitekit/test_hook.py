@@ -49,7 +49,7 @@ def test_package_edits_are_picked_up_without_a_restart(monkeypatch):
 
     monkeypatch.setitem(hook._state, "fingerprint", "before the edit")
     monkeypatch.setattr(hook, "_fingerprint", lambda: "after the edit")
-    hook.on_pre_build(config=None)
+    hook.on_pre_build(config={"plugins": {}})
     assert "micrograd" not in sys.modules and "micrograd.engine" not in sys.modules
     assert importlib.import_module("micrograd") is not micrograd
 
