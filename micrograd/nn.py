@@ -16,6 +16,7 @@ Activation = Literal["relu", "tanh", "linear"]
 Input = Union[float, Value]
 
 
+# --8<-- [start:module]
 class Module:
     """Base class: something with parameters whose gradients can be reset."""
 
@@ -27,8 +28,10 @@ class Module:
     def parameters(self) -> list[Value]:
         """The trainable Values of this module, in a fixed order."""
         return []
+# --8<-- [end:module]
 
 
+# --8<-- [start:neuron]
 class Neuron(Module):
     """One neuron: activation(w . x + b).
 
@@ -70,8 +73,10 @@ class Neuron(Module):
     def __repr__(self) -> str:
         kind = {"relu": "ReLU", "tanh": "Tanh", "linear": "Linear"}[self.activation]
         return f"{kind}Neuron({len(self.w)})"
+# --8<-- [end:neuron]
 
 
+# --8<-- [start:layer]
 class Layer(Module):
     """`nout` neurons that each see the same `nin` inputs; extra arguments go to `Neuron`."""
 
@@ -89,8 +94,10 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+# --8<-- [end:layer]
 
 
+# --8<-- [start:mlp]
 class MLP(Module):
     """A multi-layer perceptron: `MLP(nin, [n1, n2, ..., nout])`.
 
@@ -124,3 +131,4 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+# --8<-- [end:mlp]
