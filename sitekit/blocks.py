@@ -192,9 +192,11 @@ def parse(document: Page) -> Iterator[Region]:
         end = fence.end
         following = items[index + 1] if index + 1 < len(items) else None
         if following and following.language == OUTPUT and not text[fence.end:following.start].strip():
-            block.expected = str(following.source)
             closing_line = text.rfind("\n", following.start, following.end) + 1
             block.expected_span = (following.start + following.source.offset, closing_line)
+            # Only the fence's own indentation comes off: leading spaces of the output are output.
+            raw = text[block.expected_span[0]:closing_line].splitlines()
+            block.expected = "\n".join(line[len(following.prefix):] for line in raw)
             block.expected_prefix = following.prefix
             consumed.add(index + 1)
             end = following.end

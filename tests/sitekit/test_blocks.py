@@ -222,3 +222,19 @@ def test_update_output_rewrites_the_output_fence_in_place(tmp_path, monkeypatch)
     assert [failure for _, failure in run_page(doc)] == [None]
     assert blocks.apply_output_updates() == [str(path)]
     assert path.read_text().endswith(f"    {FENCE}output\n    2\n    x\n    {FENCE}\n\nAfter.\n")
+
+
+def test_leading_spaces_of_output_are_compared_too():
+    shifted = f"""
+        !!! note
+            {FENCE}python
+            print("x")
+            {FENCE}
+
+            {FENCE}output
+              x
+            {FENCE}
+        """
+    [failure] = failures(shifted)
+    assert failure and "differs" in failure
+    assert failures(shifted.replace("      x\n", "    x\n")) == [None]

@@ -79,10 +79,22 @@ PROBLEMS = """() => {
     for (const img of document.querySelectorAll('img')) {
         if (!img.complete || img.naturalWidth === 0) problems.push('image did not load: ' + img.src);
     }
-    for (const svg of document.querySelectorAll('figure.mg-display svg')) {
+    // Open every collapsed block and show every tab in turn, so hidden pictures are checked too.
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    const drawn = new Set();
+    const measure = () => document.querySelectorAll('figure.mg-display svg').forEach(svg => {
         const box = svg.getBoundingClientRect();
-        if (box.width < 10 || box.height < 10) problems.push('picture not drawn');
+        if (box.width >= 10 && box.height >= 10) drawn.add(svg);
+    });
+    measure();
+    for (const set of document.querySelectorAll('.tabbed-set')) {
+        const tabs = [...set.querySelectorAll(':scope > input')];
+        for (const tab of tabs) { tab.checked = true; measure(); }
+        if (tabs.length) tabs[0].checked = true;
     }
+    document.querySelectorAll('figure.mg-display svg').forEach((svg, i) => {
+        if (!drawn.has(svg)) problems.push('picture ' + (i + 1) + ' not drawn');
+    });
     for (const el of document.querySelectorAll('.arithmatex')) {
         const math = el.querySelector('math');
         if (!math) problems.push('math left as text: ' + el.textContent.slice(0, 60));
