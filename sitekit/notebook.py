@@ -9,6 +9,7 @@ The block grammar is the one in `sitekit.blocks`.
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -20,7 +21,6 @@ _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?
 _TAB = re.compile(r'^===\+?\s+"(?P<title>[^"]*)"\s*$')
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SNIPPET = re.compile(r'--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"')
-_PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")
 # Jupyter would show a figure twice (once as the cell's value, once because it is open);
 # the book shows it once, where a block ends with it.
 JUPYTER_FIGURES = """\
@@ -58,6 +58,25 @@ def _included_source(source: str, root: Path) -> str:
     return "\n".join(parts).rstrip()
 
 
+def _session_cells(session: str) -> list[nbformat.NotebookNode]:
+    """The code of a `>>>` session as cells. A line the page shows raising an error gets a
+    cell of its own, tagged so Jupyter (and nbclient) carry on past the expected error."""
+    cells: list[nbformat.NotebookNode] = []
+    pending: list[str] = []
+    for example in doctest.DocTestParser().get_examples(session):
+        code = example.source.rstrip("\n")
+        if example.exc_msg is None:
+            pending.append(code)
+            continue
+        if pending:
+            cells.append(nbformat.v4.new_code_cell("\n".join(pending)))
+            pending = []
+        cells.append(nbformat.v4.new_code_cell(code, metadata={"tags": ["raises-exception"]}))
+    if pending:
+        cells.append(nbformat.v4.new_code_cell("\n".join(pending)))
+    return cells
+
+
 def chapter_notebook(path: Path, root: Path, url: str | None = None) -> nbformat.NotebookNode:
     """The notebook of the chapter at `path` (repository root `root`)."""
     text = path.read_text(encoding="utf-8")
@@ -85,8 +104,7 @@ def chapter_notebook(path: Path, root: Path, url: str | None = None) -> nbformat
             cells.append(nbformat.v4.new_code_cell(str(fence.source).rstrip("\n")))
         elif fence.language in DOCTEST:
             add_prose(fence.start)
-            code = [_PROMPT.sub("", line) for line in str(fence.source).splitlines() if _PROMPT.match(line)]
-            cells.append(nbformat.v4.new_code_cell("\n".join(code)))
+            cells.extend(_session_cells(str(fence.source)))
         elif fence.language == OUTPUT:
             add_prose(fence.start)  # the notebook prints it itself
         else:

@@ -76,7 +76,18 @@ def test_every_chapter_notebook_runs_top_to_bottom(chapter):
     visible = sum(1 for example in page if getattr(example.parsed, "visible", True))
     assert sum(cell.cell_type == "code" for cell in notebook.cells) >= min(visible, 1)
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
-    errors = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
-              if output.output_type == "error"]
-    assert not errors
+    expected = [cell for cell in notebook.cells if "raises-exception" in cell.metadata.get("tags", [])]
+    unexpected = [output for cell in notebook.cells if cell.cell_type == "code" and cell not in expected
+                  for output in cell.outputs if output.output_type == "error"]
+    assert not unexpected
+    assert all(any(out.output_type == "error" for out in cell.outputs) for cell in expected)
     nbformat.validate(notebook)
+
+
+def test_an_expected_error_gets_its_own_tagged_cell(tmp_path):
+    page = tmp_path / "02-errors.md"
+    page.write_text('```pycon\n>>> x = 1\n>>> 1 / 0\nTraceback (most recent call last):\n  ...\n'
+                    'ZeroDivisionError: division by zero\n>>> x + 1\n2\n```\n')
+    cells = [(cell.source, cell.metadata.get("tags", [])) for cell in chapter_notebook(page, ROOT).cells
+             if cell.cell_type == "code"]
+    assert cells == [("x = 1", []), ("1 / 0", ["raises-exception"]), ("x + 1", [])]
