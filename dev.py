@@ -82,7 +82,9 @@ def command(name: str, ci: bool, rest: list[str]) -> None:
 
     if name == "serve":
         setup(["docs"])
-        run(PYTHON, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest)
+        # At the root of the local server, not under the published site's /micrograd-book/ path.
+        env = {**os.environ, "SITE_URL": "http://127.0.0.1:8000/"}
+        run(PYTHON, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest, env=env)
     elif name == "build":
         setup(["docs"])
         run(PYTHON, "-m", "mkdocs", "build", "--strict", *rest)

@@ -158,16 +158,22 @@ def on_page_content(html: str, page, config, files) -> str:
     if rendered != result["python_fences"]:
         count = census.Count(page.file.src_path, rendered, result["python_fences"], 0)
         raise PluginError(census.mismatch_message(count))
-    displays = result["displays"]
+    return _PYCON.sub(_copy_without_prompts, html)
+
+
+def _finish(output: str, page) -> str:
+    """Pictures and math go in after the search plugin has indexed the page: it would
+    otherwise parse thousands of SVG and MathML tags per page on every rebuild, and index
+    graph labels and MathML tokens as if they were prose."""
+    displays = _pages[page.file.src_uri]["displays"]
 
     def figure(match: re.Match) -> str:
         return f'<figure class="mg-display">{displays[match[1]]}</figure>'
 
-    html = re.sub(r"<p>\s*(<!-- sitekit-display \d+ -->)\s*</p>", r"\1", html)
-    html = _PLACEHOLDER.sub(figure, html)
-    html = _PYCON.sub(_copy_without_prompts, html)
+    output = re.sub(r"<p>\s*(<!-- sitekit-display \d+ -->)\s*</p>", r"\1", output)
+    output = _PLACEHOLDER.sub(figure, output)
     try:
-        return mathml.render_math(html)
+        return mathml.render_math(output)
     except mathml.MathError as error:
         raise PluginError(f"{page.file.src_path}: {error}") from None
 
@@ -190,6 +196,8 @@ _NOTEBOOK_MATHJAX = re.compile(
 
 
 def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri in _pages:
+        output = _finish(output, page)
     if page.file.src_uri.endswith(".ipynb"):
         output, found = _NOTEBOOK_MATHJAX.subn("", output)
         if not found:
