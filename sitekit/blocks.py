@@ -211,6 +211,15 @@ def parse(document: Page) -> Iterator[Region]:
                      evaluator=evaluate_block)
 
 
+def session_code(session: str) -> list[tuple[str, bool]]:
+    """The statements of a `>>>` session without prompts or output, each with whether the
+    page shows it raising an error (what the copy button and the notebooks give the reader)."""
+    import doctest
+
+    return [(example.source.rstrip("\n"), example.exc_msg is not None)
+            for example in doctest.DocTestParser().get_examples(session)]
+
+
 def _doctest_regions(document: Page, fence: Fence, needs: str | None) -> Iterator[Region]:
     parser = DocTestStringParser(DocTestEvaluator())
     for region in parser(str(fence.source), document.path):

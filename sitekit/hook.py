@@ -32,13 +32,12 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from sitekit import census, mathml, notebook, skips  # noqa: E402
-from sitekit.blocks import Page, parse_text, run_page  # noqa: E402
+from sitekit.blocks import Page, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
 _PLACEHOLDER = re.compile(r"<!-- sitekit-display (\d+) -->")
 _PYCON = re.compile(r'<div class="language-pycon highlight">(.*?</code>)', re.DOTALL)
-_PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")
 
 _state: dict[str, object] = {"fingerprint": None}
 _pages: dict[str, dict] = {}
@@ -184,7 +183,7 @@ def _copy_without_prompts(match: re.Match) -> str:
     mkdocs-material copies the `data-copy` attribute of the closest element that has one.
     """
     text = htmllib.unescape(re.sub(r"<[^>]+>", "", match[1]))
-    code = "\n".join(_PROMPT.sub("", line) for line in text.splitlines() if _PROMPT.match(line))
+    code = "\n".join(statement for statement, _ in session_code(text))
     return f'<div class="language-pycon highlight" data-copy="{htmllib.escape(code)}">{match[1]}'
 
 

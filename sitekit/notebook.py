@@ -9,13 +9,12 @@ The block grammar is the one in `sitekit.blocks`.
 
 from __future__ import annotations
 
-import doctest
 import re
 from pathlib import Path
 
 import nbformat
 
-from sitekit.blocks import DOCTEST, OUTPUT, PYTHON, fences, is_include, parse_text
+from sitekit.blocks import DOCTEST, OUTPUT, PYTHON, fences, is_include, parse_text, session_code
 
 _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?\s*$')
 _TAB = re.compile(r'^===\+?\s+"(?P<title>[^"]*)"\s*$')
@@ -63,9 +62,8 @@ def _session_cells(session: str) -> list[nbformat.NotebookNode]:
     cell of its own, tagged so Jupyter (and nbclient) carry on past the expected error."""
     cells: list[nbformat.NotebookNode] = []
     pending: list[str] = []
-    for example in doctest.DocTestParser().get_examples(session):
-        code = example.source.rstrip("\n")
-        if example.exc_msg is None:
+    for code, raises in session_code(session):
+        if not raises:
             pending.append(code)
             continue
         if pending:
