@@ -115,13 +115,18 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def line_prefix(text: str, offset: int) -> str:
+    """The indentation (and blockquote marks) of the line holding `offset`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return re.match(r"[ \t>]*", text[line_start:]).group(0)
+
+
 def fences(document: Document) -> list[Fence]:
     """Every fenced block of the page that is not itself inside another fence."""
     found = []
     for region in _FENCES(document):
         source = region.lexemes["source"]
-        line_start = document.text.rfind("\n", 0, region.start) + 1
-        prefix = re.match(r"[ \t>]*", document.text[line_start:]).group(0)
+        prefix = line_prefix(document.text, region.start)
         found.append(Fence(
             start=region.start,
             end=region.end,
@@ -332,7 +337,7 @@ def run_page(page: Page, *, visible_only: bool = False) -> Iterator[tuple[Exampl
             continue
         try:
             example.evaluate()
-        except unittest.SkipTest as skipped:
+        except unittest.SkipTest:
             yield example, None
             continue
         except Exception as error:  # report it with the page and line, then stop this page

@@ -32,7 +32,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from sitekit import census, mathml, notebook, skips  # noqa: E402
-from sitekit.blocks import Page, parse_text, run_page, session_code  # noqa: E402
+from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
@@ -124,11 +124,6 @@ def _run(markdown: str, page) -> dict:
     return result
 
 
-def _prefix_at(text: str, offset: int) -> str:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return re.match(r"[ \t>]*", text[line_start:]).group(0)
-
-
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
@@ -139,7 +134,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     edits: list[tuple[int, int, str]] = []
     for offset, _ in result["displays"].items():
         end = int(offset)
-        edits.append((end, end, f"\n\n{_prefix_at(markdown, end)}<!-- sitekit-display {offset} -->"))
+        edits.append((end, end, f"\n\n{line_prefix(markdown, end)}<!-- sitekit-display {offset} -->"))
     for start, end, name, prefix in result["needs"]:
         reason = skips.NEEDS[name]
         edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
