@@ -59,8 +59,6 @@ class Block:
     line: int
     #: The printed output the page shows, or None when it shows none.
     expected: str | None = None
-    #: Import name of an optional package the block needs (see `sitekit.skips`).
-    needs: str | None = None
     visible: bool = True
     #: Where the output fence's text sits in the page, and its indentation, for `--update-output`.
     expected_span: tuple[int, int] | None = None
@@ -185,15 +183,14 @@ def parse(document: Page) -> Iterator[Region]:
             document.python_fences += 1
             yield from _doctest_regions(document, fence, needs_before(fence.start))
             continue
-        if RENDERED_PYTHON.match(fence.language) and fence.language not in PYTHON:
-            continue  # a spelling the grammar does not run: the census reports it
         if fence.language not in PYTHON:
-            continue
+            continue  # other languages, or a Python spelling the grammar skips (the census reports it)
         document.python_fences += 1
         if is_include(fence.source):
             document.included += 1
             continue
-        block = Block(str(fence.source), fence.source_line, needs=needs_before(fence.start))
+        block = Block(str(fence.source), fence.source_line)
+        needs = needs_before(fence.start)
         end = fence.end
         following = items[index + 1] if index + 1 < len(items) else None
         if following and following.language == OUTPUT and not text[fence.end:following.start].strip():
@@ -205,7 +202,8 @@ def parse(document: Page) -> Iterator[Region]:
             block.expected_prefix = following.prefix
             consumed.add(index + 1)
             end = following.end
-        yield Region(fence.start, end, parsed=block, evaluator=evaluate_block)
+        yield Region(fence.start, end, parsed=block,
+                     evaluator=_needing(needs, evaluate_block) if needs else evaluate_block)
 
     for region in _INVISIBLE(document):
         if not outside_fences(region.start):
@@ -268,8 +266,6 @@ def evaluate_block(example: Example) -> str | None:
     """Run one block; return a failure message, or None when it did what the page says."""
     __tracebackhide__ = True
     block: Block = example.parsed
-    if block.needs and (reason := skips.missing(block.needs)):
-        raise unittest.SkipTest(reason)
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
