@@ -1,66 +1,90 @@
 """A scalar autograd engine: `Value` remembers how it was computed and back-propagates gradients.
 
-The API and the numbers are those of Karpathy's micrograd; the inside is built for speed. An
-operation stores its operands and local derivatives d(out)/d(operand) in the new node's slots: no
-closure per node, and no reference cycles, so a graph is freed as soon as it is dropped, without
-work for the garbage collector.
-"""
+Karpathy's micrograd (its API, its numbers), built for speed: a node holds its value, grad, label
+and operands, and no closure, set or reference cycle, so a dropped graph is freed at once. Overflow
+gives ±inf (IEEE 754, as NumPy and PyTorch do); division by zero is Python's ZeroDivisionError."""
 
 from __future__ import annotations
 
 import math
-import numbers
-from typing import Iterable, Union
+from typing import Any, Callable, Iterable
 
-Number = Union[int, float]
+from micrograd import copying, floats
+from micrograd.floats import Number, power, power_slope
+from micrograd.walk import topological_order as _topological_order
 
-
-def _number(x: object) -> float | None:
-    """`x` as a float if it is a real number (int, float, numpy scalar; not bool), else None."""
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
-    return None
+_new = object.__new__
 
 
 def _operand(x: object) -> Value | None:
     """`x` as a Value (a number becomes a constant leaf, as in the original), or None."""
-    if isinstance(x, Value):
-        return x
-    f = _number(x)
-    return None if f is None else _node(f)
+    if type(x) is not float:
+        if isinstance(x, Value):
+            return x
+        x = floats.number(x)
+        if x is None:
+            return None
+    leaf = _new(Value)
+    leaf.data, leaf.grad, leaf.label = x, 0.0, ""
+    return leaf
 
 
-def _node(data: float, op: str = "", a: Value | None = None, da: float = 0.0, b: Value | None = None,
-          db: float = 0.0) -> Value:
-    """A node `op(a[, b]) = data`, with da = d(out)/d(a) and db = d(out)/d(b); a leaf without `a`."""
-    out = object.__new__(Value)  # skips __init__'s checks: data is a float already
-    out.data, out.grad, out.label, out._op = data, 0.0, "", op
-    out._a, out._da, out._b, out._db = a, da, b, db
+def _node(data: float, op: str, a: Value, b: Value | None, d: float, kind: type | None = None) -> Any:
+    """The node op(a[, b]) = data; d = d(out)/d(a) if the operation has one operand."""
+    out = _new(kind or _Node)
+    out.data, out.grad, out.label, out._mark = data, 0.0, "", None
+    out._op, out._a, out._b, out._d = op, a, b, d
     return out
+
+
+# The one-operand operations: y = f(x), and the slope dy/dx from x and y.
+_UNARY: dict[str, tuple[Callable[[float], float], Callable[[float, float], float]]] = {
+    "exp": (floats.exp, lambda x, y: y),
+    "log": (floats.log, lambda x, y: 1 / x),
+    "tanh": (math.tanh, lambda x, y: 1 - y**2),
+    "ReLU": (lambda x: 0.0 if x < 0 else x, lambda x, y: 1.0 if y > 0 else 0.0),
+    "sigmoid": (floats.sigmoid, lambda x, y: y * (1 - y)),
+}
+
+
+def _unary(op: str, doc: str) -> Callable[[Value], Value]:  # the method of a one-operand operation
+    f, slope = _UNARY[op]
+
+    def method(self: Value) -> Value:
+        y = f(self.data)
+        return _node(y, op, self, None, slope(self.data, y))
+
+    method.__name__, method.__doc__ = op.lower(), doc
+    return method
 
 
 class Value:
     """A scalar in a computation graph, and the gradient of an output with respect to it.
 
     Operations: + - * / (a number on either side), ** an int or float, unary -, exp, log, tanh,
-    relu, sigmoid. `data` may be an int, a float or a numpy scalar and is stored as a float; anything
-    else raises TypeError, bool too (`Value(True)` is nearly always a comparison passed by mistake).
-    `_children` and `_op` record the operation that made the node (at most two operands); a node
-    built by hand with `_children` has no local derivatives, so gradients stop there.
+    relu, sigmoid. `data` is an int, float or numpy scalar, stored as a float; anything else, bool
+    too (`Value(True)` is nearly always a comparison passed by mistake), raises TypeError. A node
+    built by hand, `Value(data, _children, _op)`, has no local derivatives: gradients stop there.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    __slots__ = ("data", "grad", "label")
+    _op, _a, _b = "", None, None  # a leaf has no operation and no operands
+    # copy and pickle take a graph in topological order, so any depth works (see copying.py)
+    __copy__, __deepcopy__, __reduce__ = copying.copy, copying.deepcopy, copying.reduce
+
+    def __new__(cls, data: Number = 0.0, _children: Iterable = (), _op: str = "", label: str = "") -> Value:
+        return _new(_Given if cls is Value and (_children or _op) else cls)  # room for what is given
 
     def __init__(self, data: Number, _children: Iterable[Value] = (), _op: str = "", label: str = "") -> None:
-        x = _number(data)
+        x = floats.number(data)
         if x is None:
             raise TypeError(f"Value() needs an int or float, not {type(data).__name__}")
-        self._a, self._b, *rest = (*_children, None, None)
-        if len(rest) > 2:
-            raise ValueError(f"a Value has at most two children, got {len(rest)}")
-        self.data, self.grad, self.label, self._op, self._da, self._db = x, 0.0, label, _op, 0.0, 0.0
+        self.data, self.grad, self.label = x, 0.0, label
+        if _children or _op:
+            self._a, self._b, *rest = (*_children, None, None)
+            if len(rest) > 2:
+                raise ValueError(f"a Value has at most two children, got {len(rest)}")
+            self._op, self._d, self._mark = _op, 0.0, None
 
     def __repr__(self) -> str:
         return f"Value(data={self.data})"
@@ -76,79 +100,50 @@ class Value:
         return set(self._children)
 
     def _backward(self) -> None:
-        """The chain rule at this node: operand.grad += d(out)/d(operand) * out.grad."""
-        if self._a is not None:
-            self._a.grad += self._da * self.grad
-            if self._b is not None:
-                self._b.grad += self._db * self.grad
+        """The chain rule at this node: operand.grad += d(out)/d(operand) * out.grad (a leaf has none)."""
 
-    # Each operation: compute the value, then make the node with its local derivatives.
+    # Each operation: value (and d(out)/d(self) if one operand), then node; + and * make it in place.
 
     def __add__(self, other: Value | Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _node(self.data + o.data, "+", self, 1.0, o, 1.0)
+        o = other if isinstance(other, Value) else _operand(other)
+        if o is None:
+            return NotImplemented
+        out = _new(_Node)
+        out.data, out.grad, out.label, out._mark = self.data + o.data, 0.0, "", None
+        out._op, out._a, out._b, out._d = "+", self, o, 0.0
+        return out
 
     def __mul__(self, other: Value | Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _node(self.data * o.data, "*", self, o.data, o, self.data)
+        o = other if isinstance(other, Value) else _operand(other)
+        if o is None:
+            return NotImplemented
+        out = _new(_Node)
+        out.data, out.grad, out.label, out._mark = self.data * o.data, 0.0, "", None
+        out._op, out._a, out._b, out._d = "*", self, o, 0.0
+        return out
 
     def __sub__(self, other: Value | Number) -> Value:
         o = _operand(other)
-        return NotImplemented if o is None else _node(self.data - o.data, "-", self, 1.0, o, -1.0)
+        return NotImplemented if o is None else _node(self.data - o.data, "-", self, o, 0.0)
 
     def __pow__(self, n: Number) -> Value:
-        e = _number(n)
+        e = floats.number(n)
         if e is None:
             raise TypeError(f"Value ** {type(n).__name__}: only int/float exponents are supported")
-        n, x = (n if isinstance(n, int) else e), self.data
-        try:
-            y = x**n  # 0.0 ** -1 raises ZeroDivisionError, as for floats
-        except OverflowError:
-            raise OverflowError(f"{x!r} ** {n!r} overflows") from None
-        if isinstance(y, complex):
-            raise ValueError(f"{x!r} ** {n!r} is not a real number")
-        try:  # d = n * x**(n-1); where x**(n-1) overflows, n * y / x is the same number (inf)
-            d = n * x ** (n - 1) if n else 0.0
-        except OverflowError:
-            d = n * y / x
-        except ZeroDivisionError:  # x == 0 and 0 < n < 1: a vertical tangent
-            d = math.inf
-        return _node(y, f"**{n}", self, d)
+        n = n if isinstance(n, int) else e  # an int stays an int: "**2", as in the original
+        out = _node(power(self.data, n), f"**{n}", self, None, power_slope(self.data, n), _Pow)
+        out._n = n
+        return out
 
-    def exp(self) -> Value:
-        """e ** self."""
-        try:
-            y = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp({self.data!r}) overflows") from None
-        return _node(y, "exp", self, y)
-
-    def log(self) -> Value:
-        """The natural logarithm; the input must be positive."""
-        if not self.data > 0:
-            raise ValueError(f"log({self.data!r}): input must be positive")
-        return _node(math.log(self.data), "log", self, 1 / self.data)
-
-    def tanh(self) -> Value:
-        """The hyperbolic tangent: ±1 with gradient 0 for large inputs, never an overflow."""
-        t = math.tanh(self.data)
-        return _node(t, "tanh", self, 1 - t**2)
-
-    def relu(self) -> Value:
-        """max(0, self), with gradient 0 at 0."""
-        y = 0.0 if self.data < 0 else self.data
-        return _node(y, "ReLU", self, 1.0 if y > 0 else 0.0)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), without overflow for inputs of either sign."""
-        e = math.exp(-abs(self.data))  # at most 1, so it cannot overflow
-        s = 1 / (1 + e) if self.data >= 0 else e / (1 + e)
-        return _node(s, "sigmoid", self, s * (1 - s))
+    exp = _unary("exp", "e ** self, inf where that is too large for a float.")
+    log = _unary("log", "The natural logarithm; the input must be positive.")
+    tanh = _unary("tanh", "The hyperbolic tangent: ±1 with gradient 0 for large inputs.")
+    relu = _unary("ReLU", "max(0, self), with gradient 0 at 0.")
+    sigmoid = _unary("sigmoid", "1 / (1 + e ** -self), without overflow for inputs of either sign.")
 
     # The rest are built from the operations above, as in the original, so the numbers match.
 
-    __radd__ = __add__
-    __rmul__ = __mul__
+    __radd__, __rmul__ = __add__, __mul__
 
     def __neg__(self) -> Value:
         return self * -1
@@ -166,34 +161,39 @@ class Value:
         return NotImplemented if o is None else o * self**-1
 
     def backward(self) -> None:
-        """Set every node's `grad` to d(self)/d(node), in time linear in the graph's size.
-
-        Gradients accumulate like PyTorch's: each call adds to the grads of leaves (Values you made,
-        such as parameters), so call `zero_grad()` between steps; computed nodes restart from 0.
-        """
+        """Set every node's `grad` to d(self)/d(node), in time linear in the graph's size. Like
+        PyTorch, each call adds to the grads of leaves (the Values you made, such as parameters), so
+        call `zero_grad()` between steps; computed nodes restart from 0."""
         order = _topological_order(self)
         for node in order:
-            if node._a is not None:
-                node.grad = 0.0
+            node.grad = 0.0
         self.grad += 1.0
         for node in reversed(order):  # a node's grad is complete before it is passed on
             node._backward()
 
 
-def _topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, each after its children, children in operand order."""
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[Value | None] = [root]  # an explicit stack: depth is not limited by recursion
-    while stack:
-        node = stack.pop()
-        if node is None:  # the marker: the children of the node below it are all in `order`
-            order.append(stack.pop())  # type: ignore[arg-type]
-        elif node not in seen:
-            seen.add(node)
-            stack += (node, None)
-            if node._b is not None and node._b not in seen:
-                stack.append(node._b)
-            if node._a is not None and node._a not in seen:  # on top: operands visited in order
-                stack.append(node._a)
-    return order
+class _Node(Value):  # a Value made by an operation: its operands, and a mark for the walk (walk.py)
+    __slots__ = ("_op", "_a", "_b", "_d", "_mark")
+
+    def _backward(self) -> None:
+        op, g = self._op, self.grad
+        if op == "*":  # d(ab)/da = b, d(ab)/db = a
+            self._a.grad += self._b.data * g
+            self._b.grad += self._a.data * g
+        elif op == "+":  # d(a + b)/da = d(a + b)/db = 1
+            self._a.grad += g
+            self._b.grad += g
+        elif op == "-":  # d(a - b)/da = 1, d(a - b)/db = -1
+            self._a.grad += g
+            self._b.grad -= g
+        else:  # one operand, whose local derivative the operation computed
+            self._a.grad += self._d * g
+
+
+class _Pow(_Node):  # x ** n, keeping n so that a Tape can replay the power
+    __slots__ = ("_n",)
+
+
+class _Given(_Node):  # a node built by hand, Value(data, _children, _op): grads stop here
+    __slots__ = ()
+    _backward = Value._backward

@@ -10,7 +10,8 @@ import pytest
 
 import micrograd
 
-MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data"]
+MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data", "micrograd.copying",
+           "micrograd.floats", "micrograd.walk"]
 
 
 def test_exports() -> None:
