@@ -12,5 +12,6 @@ from micrograd.data import make_moons
 from micrograd.engine import Value
 from micrograd.graph import draw_dot
 from micrograd.nn import MLP, Layer, Module, Neuron
+from micrograd.tape import Tape
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons", "Tape"]
