@@ -435,7 +435,10 @@ def run_page(page: Page, *, visible_only: bool = False) -> Iterator[tuple[Exampl
             continue
         try:
             example.evaluate()
-        except unittest.SkipTest:
+        except unittest.SkipTest as skip:
+            if skips.none_allowed():
+                yield example, f"the block would be skipped ({skip}), and no skip is allowed (MICROGRAD_BOOK_NO_SKIPS)"
+                return
             yield example, None
             continue
         except Exception as error:  # report it with the page and line, then stop this page

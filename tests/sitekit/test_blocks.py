@@ -350,3 +350,18 @@ def test_a_misspelt_invisible_block_is_an_error_not_a_comment():
         -->
         """)
     assert doc.rejected and "write `<!-- invisible-code-block: python`" in doc.rejected[0][1]
+
+
+def test_with_no_skips_allowed_the_build_fails_on_a_block_it_would_skip(monkeypatch):
+    monkeypatch.setattr(skips, "missing", lambda name: skips.NEEDS[name])
+    markdown = f"""
+        <!-- needs: torch -->
+        {FENCE}python
+        import torch
+        {FENCE}
+        """
+    monkeypatch.delenv("MICROGRAD_BOOK_NO_SKIPS", raising=False)
+    assert failures(markdown) == [None]
+    monkeypatch.setenv("MICROGRAD_BOOK_NO_SKIPS", "1")
+    [failure] = failures(markdown)
+    assert "would be skipped (needs PyTorch" in failure and "no skip is allowed" in failure
