@@ -25,6 +25,7 @@ CONTAINERS = {
     "in an admonition": ('!!! note "An admonition"\n\n', "    "),
     "in a collapsed block": ('??? example "A collapsed block"\n\n', "    "),
     "in a list": ("- A list item\n\n", "    "),
+    "in a blockquote": ("", "> "),
 }
 
 #: The ways SuperFences takes a fence's language, besides ```lang.
