@@ -10,7 +10,8 @@
 
 from micrograd.data import make_moons
 from micrograd.engine import Value
+from micrograd.gradcheck import GradcheckError, gradcheck
 from micrograd.graph import draw_dot
 from micrograd.nn import MLP, Layer, Module, Neuron
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons", "gradcheck", "GradcheckError"]

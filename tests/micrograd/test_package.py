@@ -10,13 +10,14 @@ import pytest
 
 import micrograd
 
-MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data"]
+MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data", "micrograd.gradcheck"]
 
 
 def test_exports() -> None:
-    from micrograd import MLP, Layer, Module, Neuron, Value, draw_dot, make_moons  # noqa: F401
+    from micrograd import MLP, GradcheckError, Layer, Module, Neuron, Value, draw_dot, gradcheck, make_moons  # noqa: F401
 
-    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons"}
+    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons",
+                                      "gradcheck", "GradcheckError"}
 
 
 def test_original_import_paths() -> None:
