@@ -154,7 +154,7 @@ def test_the_same_value_twice_checks_the_total_derivative() -> None:
 
 
 def test_it_catches_a_wrong_local_derivative() -> None:
-    with pytest.raises(GradcheckError, match="wrong gradient for input 0"):
+    with pytest.raises(GradcheckError, match="input 0: backward"):
         gradcheck(lambda x: x.tanh(), [WrongTanh(0.5)])
 
 
@@ -169,8 +169,7 @@ def test_it_catches_a_graph_cut_by_data() -> None:
         gradcheck(lambda a: a * a.data, [3.0])
     error = caught.value
     assert (error.position, error.analytic, error.numeric) == (0, 3.0, pytest.approx(6.0))
-    assert str(error) == ("wrong gradient for input 0: backward() gives 3, finite differences give 6 "
-                          "(off by 3; the tolerance atol + rtol * |numeric| is 0.00601)")
+    assert str(error) == "input 0: backward() gives 3, finite differences give 6 (tolerance 0.00601)"
 
 
 def test_it_catches_an_input_the_output_does_not_reach() -> None:
