@@ -14,10 +14,11 @@ MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "
 
 
 def test_exports() -> None:
-    from micrograd import MLP, GradcheckError, Layer, Module, Neuron, Value, draw_dot, gradcheck, make_moons  # noqa: F401
+    from micrograd import (MLP, GradcheckError, Layer, Module, Neuron, Value, draw_dot,  # noqa: F401
+                           draw_network, gradcheck, make_moons)
 
-    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons",
-                                      "gradcheck", "GradcheckError"}
+    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network",
+                                      "make_moons", "gradcheck", "GradcheckError"}
 
 
 def test_original_import_paths() -> None:
