@@ -21,6 +21,7 @@ from micrograd.engine import Value
 __all__ = ["GradcheckError", "gradcheck"]
 
 
+# --8<-- [start:checker]
 class GradcheckError(ValueError):
     """`backward()` and a finite difference disagree about the gradient of one input.
 
@@ -146,3 +147,4 @@ def _output(fn: Callable[..., Any], values: list[Any], where: str) -> Any:
         raise TypeError(f"fn must return a Value (with data, grad and backward()), not {type(out).__name__}")
     _finite(out.data, f"fn at {where}")
     return out
+# --8<-- [end:checker]
