@@ -28,10 +28,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from sitekit import census, mathml, notebook, skips  # noqa: E402
+from sitekit import census, mathml, notebook, reference, skips  # noqa: E402
 from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
@@ -54,10 +55,26 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+@event_priority(100)  # before mkdocstrings reads its configuration
 def on_config(config):
     # Notebook kernels inherit this: their SVG figures then come out the same on every build.
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
+    _state["reference"] = _add_reference_nav(config["nav"])
+    mkdocstrings = config["plugins"].get("mkdocstrings")
+    if mkdocstrings is not None:
+        # One template override: a class's source listing shows the whole class, not only __init__.
+        mkdocstrings.config["custom_templates"] = str(reference.TEMPLATES)
     return config
+
+
+def _add_reference_nav(nav) -> bool:
+    """Fill the nav's "Reference" section with a page per module (sitekit.reference); False if it has none
+    (a scratch site), and then no reference pages are made."""
+    for item in nav or []:
+        if isinstance(item, dict) and "Reference" in item:
+            item["Reference"] = reference.nav_entries()
+            return True
+    return False
 
 
 def on_pre_build(config) -> None:
@@ -86,6 +103,8 @@ def on_files(files, config):
             url = config["site_url"] + file.url if config["site_url"] else None
             content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
+    for module in reference.modules() if _state.get("reference") else []:
+        files.append(File.generated(config, reference.page_uri(module), content=reference.page_markdown(module)))
     return files
 
 
@@ -102,9 +121,10 @@ def _run(markdown: str, page) -> dict:
     started = time.perf_counter()
     # mkdocs hands us the page without its front matter and leading blank lines; pad it
     # back so line numbers in errors are those of the file.
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    path = page.file.abs_src_path  # None for a generated page (the reference)
+    source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
     skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
-    doc: Page = parse_text("\n" * skipped_lines + markdown, page.file.abs_src_path)
+    doc: Page = parse_text("\n" * skipped_lines + markdown, path or page.file.src_uri)
     blocks = 0
     for example, failure in run_page(doc):
         blocks += 1
@@ -128,6 +148,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
     result = _run(markdown, page)
+    # Docstring examples on a reference page are run by the docstring tests (reference.docstring_sybil).
+    result = {**result, "docstring_examples": reference.examples_documented_on(markdown)}
     _pages[page.file.src_uri] = result
     if _has_notebook(page.file.src_uri):
         page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
@@ -149,9 +171,12 @@ def on_page_content(html: str, page, config, files) -> str:
     if result is None:
         return html
     rendered = census.rendered_python_blocks(html)
-    if rendered != result["python_fences"]:
-        count = census.Count(page.file.src_path, rendered, result["python_fences"], 0)
-        raise PluginError(census.mismatch_message(count))
+    # A reference page also shows package source and signatures (mkdocstrings), and docstring examples.
+    shown_source = reference.listings(html)
+    collected = result["python_fences"] + result["docstring_examples"] + shown_source
+    if rendered != collected:
+        count = census.Count(page.file.src_path, rendered, collected, shown_source)
+        raise PluginError(census.mismatch_message(count) if rendered > collected else reference.unshown(count))
     return _PYCON.sub(_copy_without_prompts, html)
 
 

@@ -1,0 +1,155 @@
+"""The API reference agrees with the package (sitekit.reference): every public name has a
+docstring and a place in the built reference, and every docstring example runs and is shown."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+import pytest
+
+import micrograd
+from sitekit import census, reference
+
+from .conftest import ROOT
+from .test_build import scratch_site
+
+
+def inventory(site: Path) -> dict[str, str]:
+    """The objects mkdocstrings documented in the built site (its `objects.inv`): name -> page."""
+    data = (site / "objects.inv").read_bytes()
+    body = data.split(b"\n", 4)[4]  # four header lines, then zlib
+    found = {}
+    for line in zlib.decompress(body).decode().splitlines():
+        name, domain_role, _priority, uri = line.split(" ", 4)[:4]
+        if domain_role.startswith("py:"):
+            found[name] = uri.split("#")[0]
+    return found
+
+
+def public_api() -> list[str]:
+    """Every dotted name the package makes public: each module, its names, their methods."""
+    return [path for module in reference.modules() for path, _ in reference.documented(module)]
+
+
+def test_every_public_name_has_a_docstring():
+    missing = [path for module in reference.modules() for path, obj in reference.documented(module)
+               if not reference.docstring(obj)]
+    assert not missing, f"public names without a docstring (the reference would leave them out): {missing}"
+
+
+def test_every_name_micrograd_exports_is_public_in_the_module_that_defines_it():
+    for name in micrograd.__all__:
+        home = getattr(micrograd, name).__module__
+        assert name in reference.public_names(sys.modules[home]), f"{name} is exported but not public in {home}"
+
+
+def test_the_built_reference_documents_every_public_name(built_site):
+    documented = inventory(built_site)
+    missing = [name for name in public_api() if name not in documented]
+    assert not missing, f"public names missing from the reference: {missing}"
+    elsewhere = {name: uri for name, uri in documented.items() if not uri.startswith("reference/")}
+    assert not elsewhere, f"documented outside the reference section: {elsewhere}"
+    for module in reference.modules():
+        page = reference.page_uri(module).removesuffix("index.md").removesuffix(".md")
+        assert documented[module].rstrip("/") == page.rstrip("/"), module
+
+
+def test_each_reference_page_shows_its_docstring_examples_and_source(built_site):
+    shown = 0
+    for module in reference.modules():
+        html = (built_site / reference.page_uri(module).removesuffix(".md").removesuffix("/index")
+                / "index.html").read_text(encoding="utf-8")
+        expected = reference.examples_documented_on(reference.page_markdown(module))
+        examples = census.rendered_python_blocks(html) - reference.listings(html)
+        assert examples == expected, f"{module}: {examples} example blocks shown, {expected} in its docstrings"
+        shown += examples
+        # Each documented object's source is a click away (functions and classes; modules are the page).
+        objects = [obj for _, obj in reference.documented(module)[1:] if not isinstance(obj, property)]
+        assert html.count('<details class="mkdocstrings-source">') == len(objects), module
+    assert shown >= 1, "no docstring example is shown anywhere in the reference"
+
+
+def test_search_finds_api_names(built_site):
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    for name in ["micrograd.engine.Value.backward", "micrograd.nn.MLP", "micrograd.graph.draw_dot"]:
+        assert f'"location":"reference/{name.split(".")[1]}/#{name}"' in index.replace(" ", ""), name
+
+
+def test_example_sessions_end_at_a_blank_line():
+    text = ">>> a = 1\n>>> a\n1\n\nprose\n\n    >>> b = 2\n    ...\n\n>>> c = 3\n"
+    assert reference.example_sessions(text) == 3
+    assert reference.example_sessions("no examples here") == 0
+
+
+def test_a_docstring_example_that_prints_the_wrong_thing_fails(pytester: pytest.Pytester):
+    pytester.makeconftest(
+        "from sitekit.reference import docstring_sybil\n"
+        "pytest_collect_file = docstring_sybil('.').pytest()\n"
+    )
+    pytester.makepyfile(scratch='''
+        """A module.
+
+        Examples:
+            >>> 1 + 1
+            2
+        """
+
+        def f():
+            """Wrong output, and a name the example never imported (examples run as a reader would).
+
+            Examples:
+                >>> 1 + 1
+                3
+                >>> f()
+            """
+    ''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:doctest", "-o", f"pythonpath={ROOT}")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["*Expected:*", "*3*", "*Got:*", "*NameError*"])
+
+
+SCRATCH_MODULE = '''
+"""A scratch module whose example is not in an `Examples:` section, so it renders as prose.
+
+>>> 1 + 1
+2
+"""
+
+
+def documented() -> int:
+    """Something documented."""
+    return 1
+'''
+
+
+def test_a_docstring_example_the_reference_does_not_show_as_code_fails_the_build(tmp_path):
+    (tmp_path / "scratchmod.py").write_text(SCRATCH_MODULE)
+    config = scratch_site(tmp_path, """
+        # Scratch reference
+
+        A link to [the function][scratchmod.documented].
+
+        ::: scratchmod
+        """)
+    config.write_text(config.read_text() + textwrap.dedent(f"""
+        plugins:
+          - search
+          - autorefs
+          - mkdocstrings:
+              handlers:
+                python:
+                  paths: [{tmp_path}]
+                  options: {{docstring_style: google, filters: ["!^_"]}}
+        """))
+    env = dict(os.environ, PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}", NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d",
+                             str(tmp_path / "site")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "index.md: 1 Python blocks rendered, 2 collected (1 included from the package): 1 docstring example" \
+        "(s) would render as prose" in result.stderr, result.stderr
