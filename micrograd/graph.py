@@ -109,6 +109,16 @@ def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
     Unlike the original's sets, both are lists in a fixed order; an operand used
     twice (`a + a`) gives one edge. Any object with `data`, `grad`, `label`,
     `_op` and `_prev` works, so the book's chapters draw their own `Value`s.
+
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import trace
+        >>> a = Value(2.0, label="a")
+        >>> nodes, edges = trace(a * a + 1)
+        >>> [node.data for node in nodes]
+        [2.0, 4.0, 1.0, 5.0]
+        >>> len(edges)  # a * a is one edge from a, not two
+        3
     """
     children = _child_order(root)
     nodes: list[Value] = []

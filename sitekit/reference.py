@@ -107,8 +107,16 @@ def page_markdown(module_name: str) -> str:
 
 
 def _home(package: ModuleType, name: str) -> str:
-    """The dotted path where a re-exported name is defined, which is where its reference lives."""
-    return f"{getattr(package, name).__module__}.{name}"
+    """The module page that documents a re-exported name: the module that has it among its public names.
+
+    Not `obj.__module__`, which a module may set to where users import the name from.
+    """
+    obj = getattr(package, name)
+    for module_name in modules()[1:]:
+        module = importlib.import_module(module_name)
+        if getattr(module, name, None) is obj and name in public_names(module):
+            return f"{module_name}.{name}"
+    raise LookupError(f"{package.__name__}.{name} is exported but no module of the package makes it public")
 
 
 def _summary(obj: object) -> str:
