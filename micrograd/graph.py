@@ -72,6 +72,14 @@ class ValueGraph(graphviz.Digraph):
     Only `pipe()` is redirected; it is what Jupyter display
     (`_repr_mimebundle_`) uses. To save a file, write what `pipe()` returns:
     `Path("graph.svg").write_bytes(draw_dot(v).pipe("svg"))`.
+
+    Examples:
+        >>> from micrograd import Value, draw_dot
+        >>> graph = draw_dot(Value(2.0, label="a") * 3)
+        >>> graph.source.count("shape=record")  # a, the constant 3 and the product
+        3
+        >>> graph.pipe("svg", encoding="utf-8").startswith("<?xml")
+        True
     """
 
     def pipe(  # type: ignore[override]
@@ -109,16 +117,6 @@ def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
     Unlike the original's sets, both are lists in a fixed order; an operand used
     twice (`a + a`) gives one edge. Any object with `data`, `grad`, `label`,
     `_op` and `_prev` works, so the book's chapters draw their own `Value`s.
-
-    Examples:
-        >>> from micrograd import Value
-        >>> from micrograd.graph import trace
-        >>> a = Value(2.0, label="a")
-        >>> nodes, edges = trace(a * a + 1)
-        >>> [node.data for node in nodes]
-        [2.0, 4.0, 1.0, 5.0]
-        >>> len(edges)  # a * a is one edge from a, not two
-        3
     """
     children = _child_order(root)
     nodes: list[Value] = []

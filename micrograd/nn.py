@@ -104,16 +104,6 @@ class MLP(Module):
     By default every layer is ReLU except the last, which is linear (the
     original's MLP). `activation="tanh"` gives the lecture's MLP instead:
     tanh neurons with random biases in every layer, the last included.
-
-    Examples:
-        >>> import random
-        >>> from micrograd import MLP
-        >>> random.seed(0)
-        >>> model = MLP(3, [4, 4, 1])
-        >>> len(model.parameters())
-        41
-        >>> model([2.0, 3.0, -1.0])
-        Value(data=4.764698392131953)
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: Literal["relu", "tanh"] = "relu") -> None:
