@@ -117,10 +117,9 @@ def test_a_docstring_example_that_prints_the_wrong_thing_fails(pytester: pytest.
 
 
 SCRATCH_MODULE = '''
-"""A scratch module whose example is not in an `Examples:` section, so it renders as prose.
+"""A scratch module{note}
 
->>> 1 + 1
-2
+{example}
 """
 
 
@@ -130,15 +129,10 @@ def documented() -> int:
 '''
 
 
-def test_a_docstring_example_the_reference_does_not_show_as_code_fails_the_build(tmp_path):
-    (tmp_path / "scratchmod.py").write_text(SCRATCH_MODULE)
-    config = scratch_site(tmp_path, """
-        # Scratch reference
-
-        A link to [the function][scratchmod.documented].
-
-        ::: scratchmod
-        """)
+def build_scratch_reference(tmp_path: Path, module: str, page: str) -> subprocess.CompletedProcess:
+    """Strictly build a one-page site documenting `scratchmod` with the real site's settings."""
+    (tmp_path / "scratchmod.py").write_text(module)
+    config = scratch_site(tmp_path, page)
     config.write_text(config.read_text() + textwrap.dedent(f"""
         plugins:
           - search
@@ -150,8 +144,30 @@ def test_a_docstring_example_the_reference_does_not_show_as_code_fails_the_build
                   options: {{docstring_style: google, filters: ["!^_"]}}
         """))
     env = dict(os.environ, PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}", NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d",
-                             str(tmp_path / "site")], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d",
+                           str(tmp_path / "site")], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_a_docstring_example_the_reference_does_not_show_as_code_fails_the_build(tmp_path):
+    module = SCRATCH_MODULE.format(note=": its example is not under `Examples:`, so it renders as prose.",
+                                   example=">>> 1 + 1\n2")
+    result = build_scratch_reference(tmp_path, module, "# Scratch reference\n\n::: scratchmod\n")
     assert result.returncode != 0
     assert "index.md: 1 Python blocks rendered, 2 collected (1 included from the package): 1 docstring example" \
         "(s) would render as prose" in result.stderr, result.stderr
+
+
+def test_a_link_to_a_name_the_reference_does_not_have_fails_the_build(tmp_path):
+    module = SCRATCH_MODULE.format(note=".", example="Examples:\n    >>> 1 + 1\n    2")
+    page = ("# Scratch reference\n\nA link to [a real function][scratchmod.documented] and to "
+            "[a missing one][scratchmod.missing].\n\n::: scratchmod\n")
+    result = build_scratch_reference(tmp_path, module, page)
+    assert result.returncode != 0
+    assert "scratchmod.missing" in result.stderr and "scratchmod.documented" not in result.stderr, result.stderr
+
+
+def test_a_chapter_notebook_keeps_the_text_of_a_link_to_the_reference():
+    from sitekit.notebook import _prose
+
+    prose = _prose("Call [`draw_dot(v)`][micrograd.graph.draw_dot] or see [the package][micrograd].")
+    assert prose == "Call `draw_dot(v)` or see the package."
