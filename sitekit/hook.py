@@ -55,26 +55,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-@event_priority(100)  # before mkdocstrings reads its configuration
+@event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
 def on_config(config):
     # Notebook kernels inherit this: their SVG figures then come out the same on every build.
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
-    _state["reference"] = _add_reference_nav(config["nav"])
-    mkdocstrings = config["plugins"].get("mkdocstrings")
-    if mkdocstrings is not None:
-        # One template override: a class's source listing shows the whole class, not only __init__.
-        mkdocstrings.config["custom_templates"] = str(reference.TEMPLATES)
+    reference.configure(config)
     return config
-
-
-def _add_reference_nav(nav) -> bool:
-    """Fill the nav's "Reference" section with a page per module (sitekit.reference); False if it has none
-    (a scratch site), and then no reference pages are made."""
-    for item in nav or []:
-        if isinstance(item, dict) and "Reference" in item:
-            item["Reference"] = reference.nav_entries()
-            return True
-    return False
 
 
 def on_pre_build(config) -> None:
@@ -103,8 +89,8 @@ def on_files(files, config):
             url = config["site_url"] + file.url if config["site_url"] else None
             content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
-    for module in reference.modules() if _state.get("reference") else []:
-        files.append(File.generated(config, reference.page_uri(module), content=reference.page_markdown(module)))
+    for file in reference.pages(config):  # the API reference, a page per module
+        files.append(file)
     return files
 
 
@@ -121,7 +107,7 @@ def _run(markdown: str, page) -> dict:
     started = time.perf_counter()
     # mkdocs hands us the page without its front matter and leading blank lines; pad it
     # back so line numbers in errors are those of the file.
-    path = page.file.abs_src_path  # None for a generated page (the reference)
+    path = page.file.abs_src_path  # None for a generated page (the API reference)
     source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
     skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
     doc: Page = parse_text("\n" * skipped_lines + markdown, path or page.file.src_uri)
@@ -148,8 +134,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
     result = _run(markdown, page)
-    # Docstring examples on a reference page are run by the docstring tests (reference.docstring_sybil).
-    result = {**result, "docstring_examples": reference.examples_documented_on(markdown)}
     _pages[page.file.src_uri] = result
     if _has_notebook(page.file.src_uri):
         page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
@@ -170,13 +154,13 @@ def on_page_content(html: str, page, config, files) -> str:
     result = _pages.get(page.file.src_uri)
     if result is None:
         return html
-    rendered = census.rendered_python_blocks(html)
-    # A reference page also shows package source and signatures (mkdocstrings), and docstring examples.
-    shown_source = reference.listings(html)
-    collected = result["python_fences"] + result["docstring_examples"] + shown_source
-    if rendered != collected:
-        count = census.Count(page.file.src_path, rendered, collected, shown_source)
-        raise PluginError(census.mismatch_message(count) if rendered > collected else reference.unshown(count))
+    # On an API reference page, mkdocstrings' source listings and signatures are not examples, and the
+    # docstrings' examples are run by the docstring tests (sitekit.reference.docstring_sybil).
+    rendered = census.rendered_python_blocks(html) - reference.listings(html)
+    examples = reference.examples_documented_on(page.markdown)
+    if rendered != result["python_fences"] + examples:
+        count = census.Count(page.file.src_path, rendered, result["python_fences"] + examples, 0)
+        raise PluginError(reference.mismatch_message(count, examples))
     return _PYCON.sub(_copy_without_prompts, html)
 
 

@@ -124,8 +124,37 @@ def _summary(obj: object) -> str:
     return doc.split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
 
 
-def nav_entries() -> list[str]:
-    return [page_uri(name) for name in modules()]
+def _section(config) -> dict | None:
+    """The nav's "Reference" section; a site without one (a scratch site in the tests) has no reference."""
+    for item in config["nav"] or []:
+        if isinstance(item, dict) and "Reference" in item:
+            return item
+    return None
+
+
+def configure(config) -> None:
+    """Called by sitekit.hook before mkdocstrings reads its configuration.
+
+    Fills the nav's "Reference" section with a page per module, and points mkdocstrings at
+    our one template override (a class's source listing shows the whole class, not only
+    `__init__`); set here because a relative path in mkdocs.yml would break for sites that
+    inherit it from elsewhere.
+    """
+    section = _section(config)
+    if section is not None:
+        section["Reference"] = [page_uri(name) for name in modules()]
+    mkdocstrings = config["plugins"].get("mkdocstrings")
+    if mkdocstrings is not None:
+        mkdocstrings.config["custom_templates"] = str(TEMPLATES)
+
+
+def pages(config) -> list:
+    """The reference pages, generated (no file in docs/), if the nav has a Reference section."""
+    from mkdocs.structure.files import File
+
+    if _section(config) is None:
+        return []
+    return [File.generated(config, page_uri(name), content=page_markdown(name)) for name in modules()]
 
 
 # --- the docstring examples --------------------------------------------------------------
@@ -163,10 +192,14 @@ def listings(html: str) -> int:
     return len(_LISTING.findall(html)) + len(_SIGNATURE.findall(html))
 
 
-def unshown(count) -> str:
-    """Why a page shows fewer Python blocks than it documents: a docstring's `>>>` lines render as prose."""
-    return (f"{count}: {count.collected - count.rendered} docstring example(s) would render as prose, not code. "
-            "Put the `>>>` lines under an `Examples:` section of the docstring (Google style).")
+def mismatch_message(count, docstring_examples: int) -> str:
+    """The census's message, or, where docstring examples go missing, what is wrong with them."""
+    from sitekit import census
+
+    if docstring_examples and count.rendered < count.collected:
+        return (f"{count}: {count.collected - count.rendered} docstring example(s) would render as prose, not "
+                "code. Put the `>>>` lines under an `Examples:` section of the docstring (Google style).")
+    return census.mismatch_message(count)
 
 
 class _Docstrings(PythonDocStringDocument):
