@@ -31,6 +31,8 @@ SECTION = "reference"
 TEMPLATES = ROOT / "sitekit" / "reference_templates"
 #: A mkdocstrings directive at the start of a line: `::: micrograd.engine`.
 DIRECTIVE = re.compile(r"^::: *([\w.]+)", re.MULTILINE)
+#: A fenced block, where a directive is text (mkdocstrings leaves it alone there, too).
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 # --- what the package exports ------------------------------------------------------------
@@ -178,7 +180,7 @@ def example_sessions(text: str) -> int:
 def examples_documented_on(markdown: str) -> int:
     """The docstring example sessions of every module a page documents with `:::`."""
     return sum(example_sessions(docstring(obj) or "")
-               for module_name in DIRECTIVE.findall(markdown)
+               for module_name in DIRECTIVE.findall(_FENCE.sub("", markdown))
                for _, obj in documented(module_name))
 
 

@@ -89,6 +89,11 @@ def test_example_sessions_end_at_a_blank_line():
     assert reference.example_sessions("no examples here") == 0
 
 
+def test_a_directive_shown_in_a_fence_documents_nothing():
+    page = "::: micrograd\n\n````markdown\n::: micrograd.data\n````\n"
+    assert reference.examples_documented_on(page) == reference.examples_documented_on("::: micrograd\n") == 1
+
+
 def test_a_docstring_example_that_prints_the_wrong_thing_fails(pytester: pytest.Pytester):
     pytester.makeconftest(
         "from sitekit.reference import docstring_sybil\n"
