@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as htmllib
 import json
@@ -126,10 +127,11 @@ def _run(markdown: str, page) -> dict:
     if doc.rejected:
         raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     blocks = 0
-    for example, failure in run_page(doc):
-        blocks += 1
-        if failure:
-            raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
+    with _as_in_a_fresh_python():
+        for example, failure in run_page(doc):
+            blocks += 1
+            if failure:
+                raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
     seconds = time.perf_counter() - started
     if blocks:
         log.info(f"ran {page.file.src_path}: {blocks} blocks in {seconds:.1f} s")
@@ -142,6 +144,22 @@ def _run(markdown: str, page) -> dict:
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(result), encoding="utf-8")
     return result
+
+
+#: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins
+#: may raise it (mkdocstrings sets at least 2000), which would change what a page's deep
+#: recursion does.
+READER_RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def _as_in_a_fresh_python():
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(READER_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
 
 
 def _fail(message: str) -> None:
