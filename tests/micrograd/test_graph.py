@@ -237,6 +237,166 @@ def test_a_set_based_graph_draws_the_same_whatever_the_ids() -> None:
     assert len(sources) == 1
 
 
+# --- what draw_dot accepts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("thing", [3.0, None, "a", [Value(1.0)], object()])
+def test_draw_dot_of_something_else_than_a_value_is_a_type_error(thing: object) -> None:
+    with pytest.raises(TypeError, match="draw_dot expects a Value .anything with data, grad, label, _op and _prev"):
+        draw_dot(thing)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="trace expects a Value"):
+        trace(thing)  # type: ignore[arg-type]
+
+
+# --- labels draw as written --------------------------------------------------------------------------
+
+
+def drawn_label(v: Value) -> str:
+    """The label as the SVG shows it: the record's text lines but data and grad, unescaped."""
+    import html
+
+    svg = draw_dot(v).pipe("svg", encoding="utf-8")
+    texts = [html.unescape(t).replace("\xa0", " ") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert texts[-2:] == [f"data {v.data:.4f}", f"grad {v.grad:.4f}"]
+    return "\n".join(texts[:-2])
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "x1*w1 + x2*w2", 'a|b {c} <d> "e" \\', "R&D", "&lt;not an entity&gt;", "&amp;", "a\nb", "three\nshort\nlines",
+        "  two leading", "trailing  ", "in  between   spaces", "\\n is not a newline", "θ = 2π", "日本語", "∂L/∂w",
+        "".join(chr(c) for c in range(32, 127)),
+    ],
+)
+def test_printable_labels_draw_as_written(label: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == label
+
+
+@pytest.mark.parametrize(("label", "shown"), [(3, "3"), (1.5, "1.5"), (None, "None"), ((1, 2), "(1, 2)"), (["w", 0], "['w', 0]")])
+def test_labels_that_are_not_strings_are_formatted_as_the_original_does(label: object, shown: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == shown == "%s" % (label,)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("label", "shown"), [("a\x00b", "a\\x00b"), ("tab\there", "tab\\there"), ("\x1b[31m", "\\x1b[31m"),
+                                              ("\x7f", "\\x7f"), ("\u2028", "\\u2028"), ("\ud800", "\\ud800")])
+def test_unprintable_characters_are_drawn_as_their_escapes(label: str, shown: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == shown
+
+
+def test_windows_and_old_mac_line_ends_are_line_breaks_too() -> None:
+    assert drawn_label(Value(1.0, label="a\r\nb\rc")) == "a\nb\nc"
+
+
+def test_non_ascii_labels_draw_without_a_warning(capfd: pytest.CaptureFixture[str]) -> None:
+    dot = draw_dot(Value(1.0, label="θ"))
+    dot.pipe("svg")
+    dot._repr_mimebundle_()
+    assert capfd.readouterr().err == ""
+
+
+def test_other_warnings_of_graphviz_pure_still_reach_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    dot = draw_dot(Value(1.0, label="θ"))
+    dot.graph_attr["fontname"] = "NoSuchFont"
+    dot.node_attr["fontname"] = "NoSuchFont"
+    dot.pipe("svg")
+    err = capfd.readouterr().err
+    assert "NoSuchFont" in err and "non-ASCII" not in err
+    dot.pipe("svg", quiet=True)
+    assert capfd.readouterr().err == ""
+
+
+# --- a graph of twins draws the same in every process -------------------------------------------------
+
+TWINS = """
+import sys
+sys.path.insert(0, {root!r})
+from micrograd import draw_dot
+
+class V:  # a chapter's Value: children in a set, hashed by id()
+    def __init__(self, data, children=(), op=""):
+        self.data, self.grad, self.label, self._op, self._prev = data, 0.0, "", op, set(children)
+    def __add__(self, other):
+        return V(self.data + other.data, (self, other), "+")
+    def __mul__(self, other):
+        return V(self.data * other.data, (self, other), "*")
+
+_ = [object() for _ in range({padding})]  # moves the ids about
+a, b = V(2.0), V(2.0)
+c, d, e = V(3.0), V(3.0), V(3.0)
+graphs = [a * b + a, (a * b) * (a * b), c * d + d * e, (c + d) * (d + e) + c]
+sys.stdout.write("\\n".join(draw_dot(g).source for g in graphs))  # the same DOT gives the same SVG
+"""
+
+
+def test_identical_unlabelled_twins_draw_the_same_bytes_in_every_process() -> None:
+    root = str(Path(__file__).resolve().parents[2])
+    outputs = set()
+    for run, padding in enumerate([0, 1, 3, 17, 100, 1001, 5, 64]):
+        result = subprocess.run(
+            [sys.executable, "-c", TWINS.format(root=root, padding=padding)], capture_output=True, check=True,
+            env={"PYTHONHASHSEED": str(run), "PATH": "", "SYSTEMROOT": ""},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+
+
+def twins_expression(padding: int) -> SetValue:
+    _ = [object() for _ in range(padding)]
+    a, b = SetValue(2.0), SetValue(2.0)
+    return a * b + a
+
+
+def test_twins_are_told_apart_by_where_they_are_used() -> None:
+    sources = {draw_dot(twins_expression(padding)).source for padding in range(40)}  # type: ignore[arg-type]
+    assert len(sources) == 1
+    nodes, edges = trace(twins_expression(0))  # type: ignore[arg-type]
+    a_used_twice = [n for n in nodes if sum(child is n for child, _ in edges) == 2]
+    assert len(a_used_twice) == 1 and nodes.index(a_used_twice[0]) == 0  # the same one first, every time
+
+
+# --- render() and view() go through graphviz-pure ------------------------------------------------------
+
+
+@pytest.fixture
+def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the graphviz package tried to run a system Graphviz")
+
+    monkeypatch.setattr(graphviz.backend.execute, "run_check", refuse)
+
+
+def test_render_writes_what_pipe_returns(tmp_path: Path, no_system_dot: None) -> None:
+    dot = draw_dot(lecture_neuron())
+    path = dot.render("neuron", directory=tmp_path)
+    assert Path(path) == tmp_path / "neuron.svg"
+    assert (tmp_path / "neuron.svg").read_bytes() == dot.pipe("svg")
+    assert (tmp_path / "neuron").read_text() == dot.source  # the DOT source, saved first, as graphviz does
+    assert Path(dot.render(outfile=tmp_path / "neuron.png")).read_bytes()[:4] == b"\x89PNG"
+    assert dot.render(tmp_path / "again", format="png", cleanup=True).endswith("again.png")
+    assert not (tmp_path / "again").exists()
+
+
+def test_render_keeps_graphvizs_checks(tmp_path: Path, no_system_dot: None) -> None:
+    dot = draw_dot(Value(1.0))
+    dot.render("g", directory=tmp_path)
+    with pytest.raises(graphviz.FileExistsError):
+        dot.render("g", directory=tmp_path, raise_if_result_exists=True)
+    with pytest.raises(graphviz.CalledProcessError) as info:
+        dot.render("g", directory=tmp_path, format="pdf")  # graphviz-pure has no PDF output
+    assert b"not recognized" in info.value.stderr
+
+
+def test_view_renders_through_graphviz_pure_and_opens_the_file(
+    tmp_path: Path, no_system_dot: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = []
+    monkeypatch.setattr(ValueGraph, "_view", lambda self, path, format, quiet: opened.append((path, format)))
+    dot = draw_dot(lecture_neuron())
+    path = dot.view("neuron", directory=tmp_path)
+    assert opened == [(path, "svg")] and Path(path).read_bytes() == dot.pipe("svg")
+
+
 # --- draw_network: architecture diagrams of Neuron, Layer and MLP --------------------------------
 
 from micrograd import MLP, Layer, Neuron, draw_network  # noqa: E402
