@@ -21,14 +21,15 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import graphviz
 
 from micrograd.engine import Value
 
-__all__ = ["GraphvizPureNotFound", "ValueGraph", "draw_dot", "draw_network", "find_graphviz_pure", "trace"]
+__all__ = ["GraphvizPureNotFound", "LargeGraphWarning", "ValueGraph", "draw_dot", "draw_network", "find_graphviz_pure", "trace"]
 
 EXECUTABLE = "graphviz-pure"
 # graphviz-pure measures Helvetica with Arimo's metrics and writes font-family="Helvetica,sans-Serif" into
@@ -304,6 +305,8 @@ def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
     nodes, edges = trace(root)
+    if len(nodes) > MAX_VALUES:
+        raise ValueError(_too_big(len(nodes)))
     dot = ValueGraph(
         format="svg",
         graph_attr={"rankdir": rankdir, "bgcolor": "white"},  # white stays legible on dark pages
@@ -325,8 +328,151 @@ def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
             dot.edge(target, name)
         for child in operands.get(id(node), []):
             dot.edge(names[id(child)], target)
+    _fit_layout(dot, nodes, edges, names)  # a big graph: less layout effort, or a quicker layout
     return dot
 # --8<-- [end:draw_dot]
+
+
+# --- how much layout a graph asks for -------------------------------------------------------------
+#
+# dot's time grows with its boxes (a record per Value, an ellipse per operation) and, faster, with its
+# "virtual" boxes: one for every rank an edge passes on its way (an operand used far from where it
+# was made, such as a weight used by every sample). Measured by benchmarks/bench_draw.py.
+
+EXACT_UP_TO = {"boxes": 2_000, "virtual": 1_000}  # Graphviz's defaults: every graph in the book, well below
+BOUNDED_UP_TO = {"boxes": 4_000, "virtual": 60_000}  # dot with limited effort: a few seconds at most
+MAX_VALUES = 10_000  # more than this is refused: drawn, it would be megabytes of unreadable SVG
+# iterations of network simplex (ranking, positions) per node, and of crossing minimisation
+EFFORT_LIMITS = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.1"}
+
+
+class LargeGraphWarning(UserWarning):
+    """draw_dot drew a graph too big for Graphviz's layout with a quicker, plainer one."""
+
+
+def _too_big(values: int) -> str:
+    return (
+        f"draw_dot: this graph has {values:,} values; draw_dot draws at most {MAX_VALUES:,}, and even "
+        f"that is hard to read. {_PART}"
+    )
+
+
+_PART = (
+    "To draw a part of it, call draw_dot on a Value nearer the inputs (it draws what that Value was "
+    "computed from), or build the graph from fewer samples or steps."
+)
+
+
+def _ranked_boxes(nodes: list[Value], edges: list[tuple[Value, Value]], names: dict[int, str]
+                  ) -> tuple[list[str], list[tuple[str, str]], dict[str, int], int]:
+    """draw_dot's boxes, inputs first (a record n<i> per Value, an ellipse n<i>_op per operation), its
+    arrows (tail, head), each box's rank counted from the output, and how many virtual boxes dot needs.
+
+    The ranks are longest paths to the output, a ranking dot could choose; its own makes the edges as
+    short as it can, so the count is an upper bound.
+    """
+    order: list[str] = []
+    arcs: list[tuple[str, str]] = []
+    for node in nodes:  # children first, as trace gives them
+        name = names[id(node)]
+        if node._op:
+            order.append(f"{name}_op")
+            arcs.append((f"{name}_op", name))
+        order.append(name)
+    arcs += [(names[id(child)], f"{names[id(node)]}_op" if node._op else names[id(node)]) for child, node in edges]
+    heads: dict[str, list[str]] = {}
+    for tail, head in arcs:
+        heads.setdefault(tail, []).append(head)
+    depth: dict[str, int] = {}
+    for box in reversed(order):
+        depth[box] = max((depth[h] + 1 for h in heads.get(box, ())), default=0)
+    return order, arcs, depth, sum(depth[tail] - depth[head] - 1 for tail, head in arcs)
+
+
+def _fit_layout(dot: ValueGraph, nodes: list[Value], edges: list[tuple[Value, Value]], names: dict[int, str]) -> None:
+    """Leave a small graph to Graphviz's defaults; limit dot's effort for a bigger one; lay out a huge one here."""
+    order, arcs, depth, virtual = _ranked_boxes(nodes, edges, names)
+    if len(order) <= EXACT_UP_TO["boxes"] and virtual <= EXACT_UP_TO["virtual"]:
+        return
+    if len(order) <= BOUNDED_UP_TO["boxes"] and virtual <= BOUNDED_UP_TO["virtual"]:
+        dot.graph_attr.update(EFFORT_LIMITS)
+        return
+    warnings.warn(
+        f"draw_dot: this graph has {len(nodes):,} values and {len(edges):,} edges, too many for a legible "
+        f"layout in a few seconds (Graphviz would place {len(order) + virtual:,} boxes); it is drawn with a "
+        f"quick layered layout and straight edges instead. {_PART}",
+        LargeGraphWarning,
+        stacklevel=3,
+    )
+    sizes = {names[id(node)]: _record_size(node, dot.graph_attr["rankdir"]) for node in nodes}
+    ellipse = (54.0, 36.0)  # an operation: Graphviz's default 0.75 x 0.5 inch
+    positions = _layered_positions(order, arcs, depth, lambda box: sizes.get(box, ellipse), dot.graph_attr["rankdir"])
+    dot.graph_attr.update(layout="nop2", splines="line")  # Graphviz keeps the positions and draws the edges
+    for box in order:
+        x, y = positions[box]
+        dot.node(box, pos=f"{x:.0f},{y:.0f}")
+
+
+def _record_size(node: Value, rankdir: str) -> tuple[float, float]:
+    """About the width and height, in points, of a Value's record (Helvetica 12: under 6.5 points a character)."""
+    lines = _record_text(node.label).split("\\n")
+    fields = [max(map(len, lines)), 5 + len(_number(node.data)), 5 + len(_number(node.grad))]
+    widths = [6.5 * n + 16 for n in fields]
+    label_height = 21.0 + 14.0 * (len(lines) - 1)
+    if rankdir in ("LR", "RL"):  # the fields side by side
+        return sum(widths), max(36.0, label_height + 8)
+    return max(widths), label_height + 2 * 21.0
+
+
+def _layered_positions(order: list[str], arcs: list[tuple[str, str]], depth: dict[str, int],
+                       size: Callable[[str], tuple[float, float]], rankdir: str) -> dict[str, tuple[float, float]]:
+    """Positions of the boxes: a column per rank, inputs first, each column ordered by barycentres.
+
+    A box moves towards the mean position of its neighbours in other columns,
+    in two sweeps each way (the first step of a Sugiyama layout, without dot's
+    virtual boxes: long edges are drawn straight).
+    """
+    across = 1 if rankdir in ("LR", "RL") else 0  # index, in (width, height), of a box's extent along its column
+    columns: dict[int, list[str]] = {}
+    for box in order:
+        columns.setdefault(depth[box], []).append(box)
+    tails: dict[str, list[str]] = {}
+    heads: dict[str, list[str]] = {}
+    for tail, head in arcs:
+        tails.setdefault(head, []).append(tail)
+        heads.setdefault(tail, []).append(head)
+    place: dict[str, float] = {}
+
+    def spread(column: list[str]) -> None:  # side by side along the column, centred on 0
+        at = -(sum(size(b)[across] for b in column) + 18.0 * (len(column) - 1)) / 2
+        for b in column:
+            place[b] = at + size(b)[across] / 2
+            at += size(b)[across] + 18.0
+
+    def barycentre(b: str, neighbours: dict[str, list[str]]) -> float:
+        near = neighbours.get(b)
+        return sum(place[n] for n in near) / len(near) if near else place[b]
+
+    for column in columns.values():
+        spread(column)
+    inwards = sorted(columns, reverse=True)  # from the inputs' column to the output's
+    for ranks, neighbours in [(inwards, tails), (inwards[::-1], heads)] * 2:
+        for rank in ranks:
+            keys = {b: barycentre(b, neighbours) for b in columns[rank]}
+            columns[rank].sort(key=keys.__getitem__)
+            spread(columns[rank])
+    along: dict[int, float] = {}
+    at, previous = 0.0, 0.0
+    for rank in inwards:
+        length = max(size(b)[1 - across] for b in columns[rank])
+        at += (previous + length) / 2 + (36.0 if along else 0.0)
+        along[rank], previous = at, length
+    sign = {"LR": (1, -1), "RL": (-1, -1), "TB": (1, -1), "BT": (1, 1)}[rankdir]
+    positions = {}
+    for box in order:
+        x, y = (along[depth[box]], place[box]) if across else (place[box], along[depth[box]])
+        positions[box] = (sign[0] * x, sign[1] * y)
+    return positions
 
 
 # --- architecture diagrams ---------------------------------------------------------------------

@@ -355,6 +355,83 @@ def test_twins_are_told_apart_by_where_they_are_used() -> None:
     assert len(a_used_twice) == 1 and nodes.index(a_used_twice[0]) == 0  # the same one first, every time
 
 
+# --- big graphs: bounded layout effort, a quick layout, or a clear refusal ------------------------------
+
+
+def dense(leaves: int, steps: int) -> Value:
+    """Shared leaves used all along a long sum: dot's hardest case (edges that span many ranks)."""
+    xs = [Value(float(i), label=f"x{i}") for i in range(leaves)]
+    pairs = [(i, j) for i in range(leaves) for j in range(i + 1, leaves)]
+    y = Value(0.0, label="y")
+    for k in range(steps):
+        i, j = pairs[k % len(pairs)]
+        y = y + xs[i] * xs[j]
+    return y
+
+
+def chain(n: int) -> Value:
+    y = Value(1.0)
+    for _ in range(n):
+        y = y * 1.01 + 1
+    return y
+
+
+def test_small_graphs_are_left_to_graphvizs_defaults() -> None:
+    for v in (lecture_neuron(), chain(200), dense(10, 10)):
+        assert dict(draw_dot(v).graph_attr) == {"rankdir": "LR", "bgcolor": "white"}
+
+
+def test_bigger_graphs_limit_dots_effort() -> None:
+    dot = draw_dot(dense(50, 60))  # 171 values, but edges across some 4,600 ranks
+    assert {k: dot.graph_attr[k] for k in micrograd.graph.EFFORT_LIMITS} == micrograd.graph.EFFORT_LIMITS
+    assert "layout" not in dot.graph_attr
+    assert draw_dot(chain(600)).graph_attr["nslimit"] == "1"  # 2,401 values in a row: 3,601 boxes
+
+
+def test_a_graph_too_big_for_a_legible_layout_warns_and_is_drawn_quickly() -> None:
+    y = dense(50, 475)  # 1,001 values; dot would need about 450,000 boxes and minutes
+    with pytest.warns(micrograd.graph.LargeGraphWarning, match=r"1,001 values and 1,900 edges.*draw a part of it"):
+        dot = draw_dot(y)
+    assert dot.graph_attr["layout"] == "nop2" and dot.graph_attr["splines"] == "line"
+    positioned = {line.split()[0] for line in dot.body if "pos=" in line}
+    assert len(positioned) == 1001 + 950  # every record and every operation
+    assert dot.pipe("svg").startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_the_quick_layout_keeps_boxes_apart_and_inputs_first(monkeypatch: pytest.MonkeyPatch, rankdir: str) -> None:
+    monkeypatch.setattr(micrograd.graph, "EXACT_UP_TO", {"boxes": 0, "virtual": -1})
+    monkeypatch.setattr(micrograd.graph, "BOUNDED_UP_TO", {"boxes": 0, "virtual": -1})
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        dot = draw_dot(dense(6, 20), rankdir=rankdir)
+    boxes = {}  # Graphviz's own sizes of the boxes at the positions we gave: name -> (x, y, w, h)
+    for line in dot.pipe("plain", encoding="utf-8").splitlines():
+        if line.startswith("node "):
+            _, name, x, y, w, h = line.split()[:6]
+            boxes[name] = tuple(map(float, (x, y, w, h)))
+    names = sorted(boxes)
+    for i, p in enumerate(names):
+        for q in names[i + 1:]:
+            (x1, y1, w1, h1), (x2, y2, w2, h2) = boxes[p], boxes[q]
+            assert abs(x1 - x2) >= (w1 + w2) / 2 or abs(y1 - y2) >= (h1 + h2) / 2, f"{p} overlaps {q}"
+    leaf, out = boxes["n1"], boxes[max(names, key=lambda n: int(re.sub(r"\D", "", n)))]  # x0 and the output
+    axis, sign = {"LR": (0, 1), "RL": (0, -1), "TB": (1, -1), "BT": (1, 1)}[rankdir]
+    assert sign * (out[axis] - leaf[axis]) > 0  # the inputs come first in the reading direction
+
+
+def test_the_quick_layout_is_deterministic() -> None:
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        first = draw_dot(dense(50, 475)).source
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        assert draw_dot(dense(50, 475)).source == first
+
+
+def test_a_graph_beyond_the_limit_is_refused_naming_its_size() -> None:
+    y = chain(2500)  # 10,001 values
+    with pytest.raises(ValueError, match=r"10,001 values; draw_dot draws at most 10,000.*call draw_dot on a Value nearer"):
+        draw_dot(y)
+
+
 # --- render() and view() go through graphviz-pure ------------------------------------------------------
 
 
