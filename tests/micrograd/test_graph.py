@@ -132,6 +132,15 @@ def test_same_graph_gives_byte_identical_svg() -> None:
     assert draw_dot(first).pipe("svg") == svg
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_a_fresh_process(script: str, hash_seed: int) -> bytes:
+    """What `script` writes to stdout when run by a new Python, from the repository's root."""
+    env = {"PYTHONHASHSEED": str(hash_seed), "PATH": "", "SYSTEMROOT": ""}
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True, env=env).stdout
+
+
 def test_svg_is_identical_in_a_fresh_process() -> None:
     script = (
         "from tests.micrograd.test_graph import lecture_neuron\n"
@@ -139,12 +148,7 @@ def test_svg_is_identical_in_a_fresh_process() -> None:
         "import sys\n"
         "sys.stdout.buffer.write(draw_dot(lecture_neuron()).pipe('svg'))\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
-        env={"PYTHONHASHSEED": "123", "PATH": "", "SYSTEMROOT": ""},
-    )
-    assert result.stdout == draw_dot(lecture_neuron()).pipe("svg")
+    assert in_a_fresh_process(script, 123) == draw_dot(lecture_neuron()).pipe("svg")
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -310,7 +314,6 @@ def test_other_warnings_of_graphviz_pure_still_reach_stderr(capfd: pytest.Captur
 
 TWINS = """
 import sys
-sys.path.insert(0, {root!r})
 from micrograd import draw_dot
 
 class V:  # a chapter's Value: children in a set, hashed by id()
@@ -330,14 +333,8 @@ sys.stdout.write("\\n".join(draw_dot(g).source for g in graphs))  # the same DOT
 
 
 def test_identical_unlabelled_twins_draw_the_same_bytes_in_every_process() -> None:
-    root = str(Path(__file__).resolve().parents[2])
-    outputs = set()
-    for run, padding in enumerate([0, 1, 3, 17, 100, 1001, 5, 64]):
-        result = subprocess.run(
-            [sys.executable, "-c", TWINS.format(root=root, padding=padding)], capture_output=True, check=True,
-            env={"PYTHONHASHSEED": str(run), "PATH": "", "SYSTEMROOT": ""},
-        )
-        outputs.add(result.stdout)
+    paddings = [0, 1, 3, 17, 100, 1001, 5, 64]
+    outputs = {in_a_fresh_process(TWINS.format(padding=padding), seed) for seed, padding in enumerate(paddings)}
     assert len(outputs) == 1
 
 
@@ -626,15 +623,11 @@ def test_draw_network_svg_is_identical_in_a_fresh_process() -> None:
         "random.seed(3)\n"
         "sys.stdout.buffer.write(draw_network(MLP(2, [3, 1])).pipe('svg') + draw_network(Neuron(3)).pipe('svg'))\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
-        env={"PYTHONHASHSEED": "7", "PATH": "", "SYSTEMROOT": ""},
-    )
+    drawn = in_a_fresh_process(script, 7)
     import random
 
     random.seed(3)
-    assert result.stdout == draw_network(MLP(2, [3, 1])).pipe("svg") + draw_network(Neuron(3)).pipe("svg")
+    assert drawn == draw_network(MLP(2, [3, 1])).pipe("svg") + draw_network(Neuron(3)).pipe("svg")
 
 
 def test_draw_network_lays_out_without_warnings(capfd: pytest.CaptureFixture[str]) -> None:
