@@ -480,6 +480,7 @@ def _layered_positions(order: list[str], arcs: list[tuple[str, str]], depth: dic
 ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "linear": "linear"}
 # numbers are drawn by default only up to this size: beyond it they crowd the diagram
 VALUES_UP_TO = {"parameters": 50, "inputs per neuron": 8}
+NETWORK_EXACT_UP_TO = 1_000  # connections laid out with Graphviz's defaults; more get EFFORT_LIMITS
 
 
 def _activation(neuron: Any, default: str | None) -> str:
@@ -612,3 +613,6 @@ def _draw_layers(dot: ValueGraph, layers: list[list[Any]], values: bool, default
                 dot.edge(a, b)
     for neuron, out in zip(columns[-2], columns[-1]):
         dot.edge(neuron, out)
+    connections = sum(len(left) * len(right) for left, right in zip(columns, columns[1:-1]))
+    if connections > NETWORK_EXACT_UP_TO:  # every order of a fully connected layer crosses as much
+        dot.graph_attr.update(EFFORT_LIMITS)

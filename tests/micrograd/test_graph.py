@@ -559,6 +559,12 @@ def test_a_big_mlp_hides_the_numbers_unless_asked() -> None:
     assert label_of(draw_network(MLP(2, [2, 1], activation="tanh")), "L2n1").startswith("tanh\\n")
 
 
+def test_a_wide_network_limits_dots_effort() -> None:
+    assert "mclimit" not in draw_network(MLP(2, [16, 16, 1])).graph_attr  # 304 connections
+    wide = draw_network(MLP(40, [40, 1]))  # 1,640 connections: no order crosses less than another
+    assert {k: wide.graph_attr[k] for k in micrograd.graph.EFFORT_LIMITS} == micrograd.graph.EFFORT_LIMITS
+
+
 def test_draws_the_modules_of_a_chapter_and_of_the_original() -> None:
     class ChapterNeuron:  # chapter 11's neuron: w and b only, always tanh
         def __init__(self, nin: int) -> None:
