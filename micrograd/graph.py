@@ -340,7 +340,7 @@ def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
 # was made, such as a weight used by every sample). Measured by benchmarks/bench_draw.py.
 
 EXACT_UP_TO = {"boxes": 2_000, "virtual": 1_000}  # Graphviz's defaults: every graph in the book, well below
-BOUNDED_UP_TO = {"boxes": 4_000, "virtual": 60_000}  # dot with limited effort: a few seconds at most
+BOUNDED_UP_TO = {"boxes": 4_000, "virtual": 30_000}  # dot with limited effort: under about 3 s of CPU
 MAX_VALUES = 10_000  # more than this is refused: drawn, it would be megabytes of unreadable SVG
 # iterations of network simplex (ranking, positions) per node, and of crossing minimisation
 EFFORT_LIMITS = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.1"}
