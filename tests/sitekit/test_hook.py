@@ -81,3 +81,14 @@ def test_pages_run_with_a_fresh_pythons_recursion_limit(scratch_cache, monkeypat
         assert sys.getrecursionlimit() == 5000
     finally:
         sys.setrecursionlimit(1000)
+
+
+def test_invisible_blocks_run_but_are_not_published(scratch_cache):
+    markdown = ("# Title\n\n!!! note\n    Prose.\n\n    <!-- invisible-code-block: python\n"
+                "    h = {'a b': 1}\n    assert h['a b'] == 1\n    -->\n\nAfter.\n")
+    (scratch_cache / "scratch.md").write_text(markdown)
+    page = fake_page(scratch_cache / "scratch.md")
+    page.meta = {}
+    published = hook.on_page_markdown(markdown, page, config={}, files=None)
+    assert "invisible-code-block" not in published and "h['a b']" not in published
+    assert "Prose." in published and "After." in published
