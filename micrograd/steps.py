@@ -272,7 +272,11 @@ class GradWatch:
 
 def watch_grads(root: Node, *, rankdir: str = "LR") -> GradWatch:
     """Start recording every gradient set in `root`'s graph (by hand, or by `_backward` calls);
-    `.stop()` returns the `Steps`, one per assignment."""
+    `.stop()` returns the `Steps`, one per assignment.
+
+    The recorder sees an assignment because, until `stop()`, each node of the graph belongs to a
+    subclass of its class (same name, no new attributes) that notes every `grad` it is given.
+    """
     return GradWatch(root, rankdir)
 
 

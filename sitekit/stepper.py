@@ -187,7 +187,9 @@ def compact_svg(svg: str, count: int) -> str:
       record's outline and separators become one path.
     - Graphviz's per-graph ids (several graphs on a page would repeat them),
       its tooltips and the line breaks between tags go; `&#45;` is written `-`;
-      coordinates keep one decimal of a point (graphviz writes two). Each node's title ("n3") becomes
+      coordinates keep one decimal of a point (graphviz writes two).
+    - Outlines inherit `fill="none" stroke="black"` from the root, where the
+      site's book.css gives texts their black fill back (`.mg-stepper__graph text`). Each node's title ("n3") becomes
       `data-n="3"` (`data-op="3"` for its operation): the script finds nodes by it.
     """
     texts = svg.count("<text ")
@@ -215,20 +217,62 @@ def compact_svg(svg: str, count: int) -> str:
     svg = re.sub(r'<g class="node">\s*<title>n(\d+)_op</title>', r'<g class="node" data-op="\1">', svg)
     svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
     svg = re.sub(r">\s+<", "><", svg)  # only between tags: a label's own spaces stay
-    svg = re.sub(r'( (?:d|points|x|y|cx|cy|rx|ry)=")([^"]*)"', _rounded, svg)
+    # Outlines inherit "no fill, black line" from the root; book.css gives the texts back their black fill.
+    svg = re.sub(r'<(path|ellipse) fill="none" stroke="black" ', r"<\1 ", svg)
+    svg = svg.replace("<svg ", '<svg fill="none" stroke="black" ', 1)
+    svg = re.sub(r'( (?:points|x|y|cx|cy|rx|ry)=")([^"]*)"', _rounded, svg)
+    svg = re.sub(r' d="([^"]*)"', lambda match: f' d="{_relative(match[1])}"', svg)
     if len(re.findall(r'data-n="\d+"', svg)) != count:
         raise StepperError("draw_dot's SVG is not shaped as the stepper expects (node titles n0, n1, ...)")
     return svg
 
 
+def _tenths(number: str) -> int:
+    return round(float(number) * 10)
+
+
+def _written(tenths: int) -> str:
+    """A number of tenths as the shortest decimal: 5 -> 0.5, -20 -> -2, 0 -> 0."""
+    whole, tenth = divmod(abs(tenths), 10)
+    return ("-" if tenths < 0 else "") + str(whole) + (f".{tenth}" if tenth else "")
+
+
 def _rounded(match: re.Match) -> str:
     """Coordinates to 0.1 pt (graphviz gives 0.01): nothing a screen shows moves."""
+    return match[1] + _DECIMAL.sub(lambda number: _written(_tenths(number[0])), match[2]) + '"'
 
-    def tenth(number: re.Match) -> str:
-        text = f"{float(number[0]):.1f}".removesuffix(".0")
-        return "0" if text == "-0" else text
 
-    return match[1] + _DECIMAL.sub(tenth, match[2]) + '"'
+_PATH = re.compile(r"[MCZ]|-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?")
+
+
+def _relative(d: str) -> str:
+    """Path data as graphviz and `compact_svg` write it (M, C and Z, absolute), in relative
+    commands, which are shorter: each point is rounded to 0.1 pt first, so no error builds up."""
+    out: list[str] = []
+    x = y = start_x = start_y = 0
+    command, first, curve = "", True, []
+
+    def pair(px: int, py: int) -> str:
+        return f"{_written(px - x)},{_written(py - y)}"
+
+    for token in _PATH.findall(d):
+        if token == "Z":
+            out.append("z")
+            x, y = start_x, start_y
+        elif token in "MC":
+            command, first = token, True
+        elif command == "M":  # a move, then lines: after "m" they are relative too
+            px, py = (_tenths(part) for part in token.split(","))
+            out.append(("m" if first else "") + pair(px, py))
+            if first:
+                start_x, start_y = px, py
+            x, y, first = px, py, False
+        else:  # a curve: two control points and its end, relative to where it starts
+            curve.append(tuple(_tenths(part) for part in token.split(",")))
+            if len(curve) == 3:
+                out.append(("c" if first else "") + " ".join(pair(*point) for point in curve))
+                (x, y), first, curve = curve[-1], False, []
+    return " ".join(out).replace(" z", "z")
 
 
 def _record(match: re.Match) -> str:

@@ -79,7 +79,11 @@
       buttons.prev.setAttribute("aria-disabled", String(frame === 0));
       buttons.next.setAttribute("aria-disabled", String(frame === total));
       buttons.last.setAttribute("aria-disabled", String(frame === total));
-      if (step && zoomed) follow(nodes[step[0] >= 0 ? step[0] : step[1][0]].g);
+      if (step && zoomed) {
+        var shown = step[1].map(function (i) { return nodes[i].g; });
+        if (step[0] >= 0) shown.unshift(nodes[step[0]].g, ops[step[0]] || nodes[step[0]].g);
+        follow(shown);
+      }
     }
 
     function go(k) {
@@ -114,15 +118,24 @@
       why.hidden = false;
     }
 
-    // Scroll the graph, not the page, to show a node of a zoomed-in graph.
-    function follow(element) {
-      var box = element.getBoundingClientRect();
+    // Scroll the graph, not the page, to show the given elements of a zoomed-in graph: all of them
+    // if they fit, else the first (the node whose rule ran).
+    function follow(elements) {
       var view = graph.getBoundingClientRect();
+      var box = null;
+      elements.forEach(function (element) {
+        var b = element.getBoundingClientRect();
+        box = box ? { left: Math.min(box.left, b.left), top: Math.min(box.top, b.top),
+          right: Math.max(box.right, b.right), bottom: Math.max(box.bottom, b.bottom) } : b;
+      });
+      if (box.right - box.left > view.width || box.bottom - box.top > view.height) {
+        box = elements[0].getBoundingClientRect();
+      }
       if (box.left < view.left || box.right > view.right) {
-        graph.scrollLeft += box.left - view.left - (view.width - box.width) / 2;
+        graph.scrollLeft += (box.left + box.right) / 2 - (view.left + view.right) / 2;
       }
       if (box.top < view.top || box.bottom > view.bottom) {
-        graph.scrollTop += box.top - view.top - (view.height - box.height) / 2;
+        graph.scrollTop += (box.top + box.bottom) / 2 - (view.top + view.bottom) / 2;
       }
     }
 
@@ -197,7 +210,7 @@
         var next = focusable + (event.key === "ArrowDown" ? 1 : -1);
         if (next >= 0 && next < nodes.length) {
           nodes[next].g.focus({ preventScroll: true });
-          follow(nodes[next].g);
+          follow([nodes[next].g]);
         }
         return;
       }
