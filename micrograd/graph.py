@@ -7,10 +7,14 @@ returns the SVG. The drawing is deterministic: the same graph gives the same
 bytes on every run, because node names come from the traversal order
 (n0, n1, ...) and children are visited in operand order, never in set or
 `id()` order.
+
+`draw_network(model)` draws the architecture of a Neuron, a Layer or an MLP
+(inputs, neurons with their activations, outputs) in the same way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -18,14 +22,13 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
-import hashlib
-
 from micrograd.engine import Value
 
-__all__ = ["GraphvizPureNotFound", "ValueGraph", "draw_dot", "find_graphviz_pure", "trace"]
+__all__ = ["GraphvizPureNotFound", "ValueGraph", "draw_dot", "draw_network", "find_graphviz_pure", "trace"]
 
 EXECUTABLE = "graphviz-pure"
 # graphviz-pure measures Helvetica with Arimo's metrics and writes font-family="Helvetica,sans-Serif" into
@@ -199,3 +202,142 @@ def draw_dot(root: Value, rankdir: str = "LR") -> ValueGraph:
             dot.edge(names[id(child)], target)
     return dot
 # --8<-- [end:draw_dot]
+
+
+# --- architecture diagrams ---------------------------------------------------------------------
+
+ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "linear": "linear"}
+# numbers are drawn by default only up to this size: beyond it they crowd the diagram
+VALUES_UP_TO = {"parameters": 50, "inputs per neuron": 8}
+
+
+def _activation(neuron: Any, default: str | None) -> str:
+    """The name to draw for a neuron's activation: its `activation`, else the original's `nonlin`."""
+    kind = getattr(neuron, "activation", None)
+    if kind is None and isinstance(getattr(neuron, "nonlin", None), bool):
+        kind = "relu" if neuron.nonlin else "linear"
+    if kind is None:
+        kind = default
+    if kind is None:
+        raise TypeError(
+            f"cannot tell the activation of {neuron!r} (it has no `activation` or `nonlin`); "
+            f"name it: draw_network(module, activation='tanh')"
+        )
+    return ACTIVATION_NAMES.get(kind, str(kind))
+
+
+def _network_layers(module: Any) -> list[list[Any]]:
+    """The neurons of `module`, layer by layer: an MLP has `layers`, a Layer `neurons`, a Neuron `w` and `b`."""
+    if isinstance(getattr(module, "layers", None), (list, tuple)):
+        layers = [getattr(layer, "neurons", None) for layer in module.layers]
+    elif isinstance(getattr(module, "neurons", None), (list, tuple)):
+        layers = [module.neurons]
+    elif isinstance(getattr(module, "w", None), (list, tuple)) and hasattr(module, "b"):
+        layers = [[module]]
+    else:
+        raise TypeError(f"draw_network expects a Neuron, a Layer or an MLP, not {type(module).__name__}")
+    if not layers or any(not isinstance(neurons, (list, tuple)) or not neurons for neurons in layers):
+        raise ValueError(f"draw_network: {module!r} has a layer without neurons")
+    if any(not isinstance(getattr(n, "w", None), (list, tuple)) for neurons in layers for n in neurons):
+        raise TypeError(f"draw_network: every neuron of {module!r} needs a list of weights `w`")
+    for i, neurons in enumerate(layers):
+        nin = len(layers[i - 1]) if i else len(neurons[0].w)
+        bad = [n for n in neurons if len(n.w) != nin]
+        if bad:
+            raise ValueError(f"draw_network: layer {i + 1} has a neuron with {len(bad[0].w)} weights, expected {nin}")
+    return layers
+
+
+def _architecture_graph(rankdir: str) -> ValueGraph:
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
+    return ValueGraph(
+        format="svg",
+        graph_attr={"rankdir": rankdir, "bgcolor": "white", "nodesep": "0.25", "ranksep": "0.9"},
+        node_attr={"fontname": FONT, "fontsize": "12", "color": "black", "fontcolor": "black"},
+        edge_attr={"color": "black", "arrowsize": "0.6"},
+    )
+
+
+def draw_network(
+    module: Any, values: bool | None = None, *, activation: str | None = None, rankdir: str = "LR"
+) -> ValueGraph:
+    """The architecture of a Neuron, a Layer or an MLP as a Graphviz digraph.
+
+    A Layer or an MLP is drawn as columns: the inputs `x1 ... xn`, one column
+    per layer with a node per neuron naming its activation, then the outputs;
+    every node is joined to every node of the next column (fully connected).
+    A single Neuron is drawn as its computation: each input times its weight,
+    the sum plus the bias, the activation, the output.
+
+    `values=True` writes the current weights and biases into the drawing,
+    `values=False` leaves them out; by default they are shown when the module
+    has at most 50 parameters and no neuron more than 8 inputs. `activation` names the activation of neurons
+    that do not say what theirs is (a chapter's own `Neuron`, say). Anything
+    shaped like the package's classes works: an MLP has `layers`, a Layer
+    `neurons`, a Neuron a list `w` and a bias `b`.
+    """
+    layers = _network_layers(module)
+    if values is None:
+        neurons = [n for layer in layers for n in layer]
+        values = (
+            sum(len(n.w) + 1 for n in neurons) <= VALUES_UP_TO["parameters"]
+            and max(len(n.w) for n in neurons) <= VALUES_UP_TO["inputs per neuron"]
+        )
+    elif not isinstance(values, bool):
+        raise TypeError(f"values must be True, False or None, not {values!r}")
+    dot = _architecture_graph(rankdir)
+    if len(layers) == 1 and len(layers[0]) == 1 and not hasattr(module, "neurons"):
+        _draw_neuron(dot, layers[0][0], values, activation)
+    else:
+        _draw_layers(dot, layers, values, activation)
+    return dot
+
+
+def _draw_neuron(dot: ValueGraph, neuron: Any, values: bool, default: str | None) -> None:
+    """inputs -> x weights -> sum + bias -> activation -> output."""
+    weights, bias = neuron.w, neuron.b
+    for i, w in enumerate(weights, start=1):
+        dot.node(f"x{i}", label=f"x{i}", shape="circle", width="0.45", fixedsize="true")
+        dot.node(f"w{i}", label=f"* w{i}" + (f"\\n{_number(w.data)}" if values else ""), shape="box")
+        dot.edge(f"x{i}", f"w{i}")
+        dot.edge(f"w{i}", "sum")
+    dot.node("b", label="b" + (f"\\n{_number(bias.data)}" if values else ""), shape="box")
+    dot.node("sum", label="+", shape="circle", width="0.45", fixedsize="true")
+    dot.edge("b", "sum")
+    dot.node("activation", label=_activation(neuron, default), shape="box", style="rounded")
+    dot.edge("sum", "activation")
+    dot.node("out", label="out", shape="circle", width="0.45", fixedsize="true")
+    dot.edge("activation", "out")
+
+
+def _draw_layers(dot: ValueGraph, layers: list[list[Any]], values: bool, default: str | None) -> None:
+    """Columns of inputs, neurons and outputs, each node joined to every node of the next column."""
+    columns = [[f"x{i}" for i in range(1, len(layers[0][0].w) + 1)]]
+    widest = max(len(columns[0]), *(len(neurons) for neurons in layers))
+    dot.graph_attr["ranksep"] = f"{max(0.9, 0.12 * widest):.2f}"  # room for the fans of wide layers
+    for name in columns[0]:
+        dot.node(name, label=name, shape="circle", width="0.45", fixedsize="true")
+    for depth, neurons in enumerate(layers, start=1):
+        column = []
+        for i, neuron in enumerate(neurons, start=1):
+            name = f"L{depth}n{i}"
+            label = _activation(neuron, default)
+            if values:
+                numbers = " ".join(_number(w.data) for w in neuron.w)
+                label += f"\\nw {numbers}\\nb {_number(neuron.b.data)}"
+                dot.node(name, label=label, shape="box", style="rounded")
+            else:
+                dot.node(name, label=label, shape="circle", width="0.6", fixedsize="true")
+            column.append(name)
+        columns.append(column)
+    outputs = [f"y{i}" if len(columns[-1]) > 1 else "out" for i in range(1, len(columns[-1]) + 1)]
+    for name in outputs:
+        dot.node(name, label=name, shape="circle", width="0.45", fixedsize="true")
+    columns.append(outputs)
+    for left, right in zip(columns, columns[1:-1]):
+        for a in left:
+            for b in right:
+                dot.edge(a, b)
+    for neuron, out in zip(columns[-2], columns[-1]):
+        dot.edge(neuron, out)

@@ -1,7 +1,10 @@
 """mkdocs hooks: run every page's blocks at build time and put their pictures in place.
 
 - Each Markdown page runs top to bottom (sitekit.blocks, the grammar the tests use).
-  A failing block fails the build, naming the page and line.
+  A failing block fails the build, naming the page and line; a fence spelt so
+  that it renders as Python but would not run fails it too, every one of the
+  page named at once. The build goes on to the other pages and fails at the
+  end, so one build reports every failing page.
 - A block ending in a graph or figure gets its SVG right under it.
 - Math becomes MathML (sitekit.mathml); no script renders it in the browser.
 - The build checks the census: every Python block it renders was run.
@@ -31,7 +34,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from sitekit import census, mathml, notebook, skips  # noqa: E402
+from sitekit import census, languages, mathml, notebook, skips  # noqa: E402
 from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
@@ -41,6 +44,8 @@ _PYCON = re.compile(r'<div class="language-pycon highlight">(.*?</code>)', re.DO
 
 _state: dict[str, object] = {"fingerprint": None}
 _pages: dict[str, dict] = {}
+#: What failed in this build, one message per page; the build fails at its end if any.
+_failures: list[str] = []
 
 
 def _fingerprint() -> str:
@@ -55,6 +60,10 @@ def _fingerprint() -> str:
 
 
 def on_config(config):
+    try:
+        languages.check_highlight_config(config["mdx_configs"])
+    except ValueError as error:
+        raise PluginError(str(error)) from None
     # Notebook kernels inherit this: their SVG figures then come out the same on every build.
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
     return config
@@ -68,6 +77,7 @@ def on_pre_build(config) -> None:
             del sys.modules[name]
     _state["fingerprint"] = fingerprint
     _pages.clear()
+    _failures.clear()
     jupyter = config["plugins"].get("mkdocs-jupyter")
     if jupyter is not None:
         # mkdocs-jupyter caches executed notebooks by their own text only; key them on the package too.
@@ -105,6 +115,8 @@ def _run(markdown: str, page) -> dict:
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
     skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
     doc: Page = parse_text("\n" * skipped_lines + markdown, page.file.abs_src_path)
+    if doc.rejected:
+        raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     blocks = 0
     for example, failure in run_page(doc):
         blocks += 1
@@ -124,10 +136,20 @@ def _run(markdown: str, page) -> dict:
     return result
 
 
+def _fail(message: str) -> None:
+    """Report a page's failure now and fail the build at its end (see on_post_build)."""
+    log.error(message)
+    _failures.append(message)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
-    result = _run(markdown, page)
+    try:
+        result = _run(markdown, page)
+    except PluginError as error:
+        _fail(str(error))
+        return markdown
     _pages[page.file.src_uri] = result
     if _has_notebook(page.file.src_uri):
         page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
@@ -148,10 +170,9 @@ def on_page_content(html: str, page, config, files) -> str:
     result = _pages.get(page.file.src_uri)
     if result is None:
         return html
-    rendered = census.rendered_python_blocks(html)
-    if rendered != result["python_fences"]:
-        count = census.Count(page.file.src_path, rendered, result["python_fences"], 0)
-        raise PluginError(census.mismatch_message(count))
+    count = census.Count(page.file.src_path, census.rendered_python_blocks(html), result["python_fences"])
+    if not count.ok:
+        _fail(census.mismatch_message(count))
     return _PYCON.sub(_copy_without_prompts, html)
 
 
@@ -187,6 +208,11 @@ def _copy_without_prompts(match: re.Match) -> str:
 _NOTEBOOK_MATHJAX = re.compile(
     r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
     r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+
+
+def on_post_build(config) -> None:
+    if _failures:
+        raise PluginError(f"{len(_failures)} page(s) failed; each is reported above.")
 
 
 def on_post_page(output: str, page, config) -> str:

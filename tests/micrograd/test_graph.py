@@ -235,3 +235,174 @@ def test_draws_a_chapter_value_whose_children_are_a_set() -> None:
 def test_a_set_based_graph_draws_the_same_whatever_the_ids() -> None:
     sources = {draw_dot(chapter_expression(padding)).source for padding in (0, 1, 7, 100, 1001)}  # type: ignore[arg-type]
     assert len(sources) == 1
+
+
+# --- draw_network: architecture diagrams of Neuron, Layer and MLP --------------------------------
+
+from micrograd import MLP, Layer, Neuron, draw_network  # noqa: E402
+
+
+def node_names(dot: graphviz.Digraph) -> list[str]:
+    return [line.split(" ", 1)[0] for line in node_lines(dot) if re.match(r"\w+ \[", line)]
+
+
+def label_of(dot: graphviz.Digraph, name: str) -> str:
+    label = r'label=(?:"((?:[^"\\]|\\.)*)"|(\w+))'  # quoted, or a bare word
+    found = [re.search(label, line) for line in node_lines(dot) if line.startswith(name + " [")]
+    assert len(found) == 1 and found[0], f"no node {name}"
+    return found[0][1] if found[0][1] is not None else found[0][2]
+
+
+def seeded(make, seed: int = 0):  # type: ignore[no-untyped-def]
+    import random
+
+    random.seed(seed)
+    return make()
+
+
+def test_a_neuron_is_drawn_as_inputs_weights_sum_bias_activation_output() -> None:
+    neuron = seeded(lambda: Neuron(2, activation="tanh"))
+    dot = draw_network(neuron)
+    assert isinstance(dot, ValueGraph)
+    assert node_names(dot) == ["x1", "w1", "x2", "w2", "b", "sum", "activation", "out"]
+    assert sorted(edges(dot)) == sorted(
+        [("x1", "w1"), ("w1", "sum"), ("x2", "w2"), ("w2", "sum"), ("b", "sum"), ("sum", "activation"),
+         ("activation", "out")]
+    )
+    assert label_of(dot, "activation") == "tanh"
+    # a small module shows its numbers: each weight under its name, and the bias
+    assert label_of(dot, "w1") == f"* w1\\n{neuron.w[0].data:.4f}"
+    assert label_of(dot, "b") == f"b\\n{neuron.b.data:.4f}"
+
+
+def test_values_false_leaves_the_numbers_out() -> None:
+    neuron = seeded(lambda: Neuron(2, activation="tanh"))
+    dot = draw_network(neuron, values=False)
+    assert label_of(dot, "w1") == "* w1" and label_of(dot, "b") == "b"
+    assert not re.search(r"\d\.\d{4}", dot.source)
+
+
+@pytest.mark.parametrize(("neuron", "name"), [(Neuron(2), "ReLU"), (Neuron(2, nonlin=False), "linear")])
+def test_a_neuron_names_its_activation(neuron: Neuron, name: str) -> None:
+    assert label_of(draw_network(neuron), "activation") == name
+
+
+def test_a_layer_is_fully_connected_inputs_to_neurons_to_outputs() -> None:
+    dot = draw_network(Layer(3, 2))
+    assert node_names(dot) == ["x1", "x2", "x3", "L1n1", "L1n2", "y1", "y2"]
+    assert edges(dot) == [(x, n) for x in ("x1", "x2", "x3") for n in ("L1n1", "L1n2")] + [
+        ("L1n1", "y1"), ("L1n2", "y2")
+    ]
+    assert label_of(dot, "L1n1").startswith("ReLU\\nw ")  # 8 parameters: values shown
+
+
+def test_a_one_neuron_layer_is_drawn_as_a_layer() -> None:
+    dot = draw_network(Layer(2, 1))
+    assert node_names(dot) == ["x1", "x2", "L1n1", "out"]
+
+
+def test_an_mlp_has_a_column_per_layer_each_joined_to_the_next() -> None:
+    model = seeded(lambda: MLP(3, [4, 4, 1]))
+    dot = draw_network(model)
+    names = node_names(dot)
+    assert names[:3] == ["x1", "x2", "x3"] and names[-2:] == ["L3n1", "out"]
+    assert len(names) == 3 + 4 + 4 + 1 + 1
+    assert len(edges(dot)) == 3 * 4 + 4 * 4 + 4 * 1 + 1
+    assert ("x3", "L1n4") in edges(dot) and ("L2n4", "L3n1") in edges(dot) and ("L1n1", "L3n1") not in edges(dot)
+    assert label_of(dot, "L1n1").startswith("ReLU\\n") and label_of(dot, "L3n1").startswith("linear\\n")
+    # 41 parameters: small enough to show each neuron's weights (in input order) and bias
+    n = model.layers[2].neurons[0]
+    assert label_of(dot, "L3n1") == "linear\\nw " + " ".join(f"{w.data:.4f}" for w in n.w) + f"\\nb {n.b.data:.4f}"
+
+
+def test_a_big_mlp_hides_the_numbers_unless_asked() -> None:
+    model = MLP(2, [16, 16, 1])  # 337 parameters
+    assert label_of(draw_network(model), "L1n1") == "ReLU"
+    assert label_of(draw_network(model, values=True), "L1n1").startswith("ReLU\\nw ")
+    assert label_of(draw_network(MLP(2, [2, 1]), values=False), "L1n1") == "ReLU"
+    assert label_of(draw_network(Layer(9, 1)), "L1n1") == "ReLU"  # 10 parameters, but 9 numbers on a line
+    assert label_of(draw_network(Layer(8, 1)), "L1n1").startswith("ReLU\\nw ")
+    assert label_of(draw_network(MLP(2, [2, 1], activation="tanh")), "L2n1").startswith("tanh\\n")
+
+
+def test_draws_the_modules_of_a_chapter_and_of_the_original() -> None:
+    class ChapterNeuron:  # chapter 11's neuron: w and b only, always tanh
+        def __init__(self, nin: int) -> None:
+            self.w, self.b = [Value(0.5) for _ in range(nin)], Value(0.0)
+
+    class ChapterLayer:
+        def __init__(self, nin: int, nout: int) -> None:
+            self.neurons = [ChapterNeuron(nin) for _ in range(nout)]
+
+    class ChapterMLP:
+        def __init__(self, nin: int, nouts: list[int]) -> None:
+            sizes = [nin, *nouts]
+            self.layers = [ChapterLayer(sizes[i], sizes[i + 1]) for i in range(len(nouts))]
+
+    with pytest.raises(TypeError, match=r"activation='tanh'"):
+        draw_network(ChapterMLP(2, [3, 1]))
+    dot = draw_network(ChapterMLP(2, [3, 1]), activation="tanh")
+    assert len(node_names(dot)) == 2 + 3 + 1 + 1 and label_of(dot, "L2n1").startswith("tanh\\n")
+    assert label_of(draw_network(ChapterNeuron(2), activation="tanh"), "activation") == "tanh"
+
+    original = ChapterNeuron(2)
+    original.nonlin = False  # type: ignore[attr-defined]  # the original micrograd's linear neuron
+    assert label_of(draw_network(original), "activation") == "linear"
+
+
+@pytest.mark.parametrize("thing", [3.0, None, "MLP", Value(1.0), [Neuron(2)], {"w": [1.0], "b": 0.0}, MLP])
+def test_draw_network_refuses_what_is_not_a_module(thing: object) -> None:
+    with pytest.raises(TypeError, match="draw_network expects a Neuron, a Layer or an MLP"):
+        draw_network(thing)
+
+
+def test_draw_network_refuses_a_model_whose_layers_do_not_fit() -> None:
+    model = MLP(2, [3, 1])
+    model.layers[1].neurons[0].w.pop()
+    with pytest.raises(ValueError, match="layer 2 has a neuron with 2 weights, expected 3"):
+        draw_network(model)
+    model.layers[1].neurons.clear()
+    with pytest.raises(ValueError, match="a layer without neurons"):
+        draw_network(model)
+
+
+def test_draw_network_checks_its_options() -> None:
+    with pytest.raises(TypeError, match="values must be True, False or None"):
+        draw_network(Neuron(2), values="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_network(Neuron(2), rankdir="up")
+    assert "rankdir=TB" in draw_network(Layer(2, 2), rankdir="TB").source
+
+
+def test_draw_network_is_deterministic_and_legible_on_dark_pages() -> None:
+    first, second = seeded(lambda: MLP(3, [4, 4, 1])), seeded(lambda: MLP(3, [4, 4, 1]))
+    svg = draw_network(first).pipe("svg", encoding="utf-8")
+    assert draw_network(second).pipe("svg", encoding="utf-8") == svg
+    assert re.search(r'<polygon fill="white" stroke="none"', svg)
+    assert set(re.findall(r'font-family="([^"]+)"', svg)) == {"Helvetica,sans-Serif"}
+
+
+def test_draw_network_svg_is_identical_in_a_fresh_process() -> None:
+    script = (
+        "import random, sys\n"
+        "from micrograd import MLP, Neuron, draw_network\n"
+        "random.seed(3)\n"
+        "sys.stdout.buffer.write(draw_network(MLP(2, [3, 1])).pipe('svg') + draw_network(Neuron(3)).pipe('svg'))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
+        env={"PYTHONHASHSEED": "7", "PATH": "", "SYSTEMROOT": ""},
+    )
+    import random
+
+    random.seed(3)
+    assert result.stdout == draw_network(MLP(2, [3, 1])).pipe("svg") + draw_network(Neuron(3)).pipe("svg")
+
+
+def test_draw_network_lays_out_without_warnings(capfd: pytest.CaptureFixture[str]) -> None:
+    # graphviz-pure warns (on stderr) about text it cannot measure, such as non-ASCII characters
+    for module in (Neuron(3), Layer(2, 3), MLP(2, [16, 16, 1])):
+        draw_network(module).pipe("svg")
+        draw_network(module, values=True).pipe("svg")
+    assert capfd.readouterr().err == ""

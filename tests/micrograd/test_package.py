@@ -14,9 +14,9 @@ MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "
 
 
 def test_exports() -> None:
-    from micrograd import MLP, Layer, Module, Neuron, Value, draw_dot, make_moons  # noqa: F401
+    from micrograd import MLP, Layer, Module, Neuron, Value, draw_dot, draw_network, make_moons  # noqa: F401
 
-    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons"}
+    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network", "make_moons"}
 
 
 def test_original_import_paths() -> None:

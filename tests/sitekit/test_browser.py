@@ -1,10 +1,10 @@
 """Every page in a real browser: offline, no console errors, math typeset, pictures drawn.
 
-Serves the strict build on 127.0.0.1 and loads each page in the system Chromium
-through Playwright, in light and dark mode, saving a screenshot of each to
-`screenshots/`; steps every stepper through, first to last and back, saving a
-screenshot of it half-way. Skipped, with the allow-listed reason, when Chromium
-is absent.
+Serves the strict build on 127.0.0.1 and loads each page in Chromium or Chrome
+(whichever runs: see browser.py) through Playwright, in light and dark mode,
+saving a screenshot of each to `screenshots/`; steps every stepper through,
+first to last and back, saving a screenshot of it half-way. Skipped, with the
+allow-listed reason, when there is none (and CI allows no skip).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +21,10 @@ import pytest
 
 from sitekit import skips
 
+from .browser import find_browser
 from .conftest import ROOT
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = find_browser()
 SCREENSHOTS = ROOT / "screenshots"
 LOOPBACK = {"127.0.0.1", "localhost"}
 # The flags that keep Chromium from calling home on a closed network.

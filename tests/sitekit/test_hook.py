@@ -59,3 +59,8 @@ def test_a_failing_block_names_page_and_line(scratch_cache):
     (scratch_cache / "scratch.md").write_text(markdown)
     with pytest.raises(hook.PluginError, match=r"(?s)scratch.md, line 3: a block failed:\n.*line 4.*RuntimeError: nope"):
         hook._run(markdown, fake_page(scratch_cache / "scratch.md"))
+
+
+def test_the_build_refuses_a_highlight_setting_the_grammar_does_not_read():
+    with pytest.raises(hook.PluginError, match="guess_lang"):
+        hook.on_config({"mdx_configs": {"pymdownx.highlight": {"guess_lang": True}}})
