@@ -6,11 +6,12 @@ recorder's `.stop()`). The build puts here, under the block:
 - one SVG, drawn by `draw_dot` with the final gradients (what a reader without
   JavaScript sees), slimmed of what the browser does not need;
 - every step as an ordered list of text, also for readers without JavaScript;
-- as JSON: the gradients before the first step, and per step the node whose
-  rule ran, the nodes it wrote and the gradients that changed; how each node's
-  final gradient is assembled; and the gradients the page's own `backward()`
-  gives (the package engine's, for steps recorded by hand), which the last step
-  must equal, here at build time and in the browser test.
+- as JSON, in the root's `data-steps`: the gradients before the first step,
+  and per step the node whose rule ran, the nodes it wrote and the gradients
+  that changed; how each node's final gradient is assembled; and the
+  gradients the page's own `backward()` gives (the package engine's, for
+  steps recorded by hand), which the last step must equal, here at build
+  time and in the browser test.
 
 docs/assets/stepper.js turns it into the stepper: buttons, keys, play, zoom.
 """
@@ -81,7 +82,10 @@ def render(steps: Steps) -> str:
         "why": in_drawing([steps.explain(node) for node in steps.nodes]),
         "expected": in_drawing([grad_text(g) for g in expected]),
     }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # In an attribute, not a <script type="application/json">: Material's instant navigation re-runs
+    # a new page's scripts as JavaScript, whatever their type.
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = html.escape(payload, quote=False).replace("'", "&#39;")
     title = html.escape(steps.title)
     items = "".join(f"<li>{html.escape(step.text, quote=False)}</li>" for step in steps)
     buttons = "".join(
@@ -89,7 +93,8 @@ def render(steps: Steps) -> str:
         for go, name, text in [("first", "First step", "« First"), ("prev", "Previous step", "‹ Previous"),
                                ("next", "Next step", "Next ›"), ("last", "Last step", "Last »")])
     return (
-        f'<div class="mg-stepper" data-stepper tabindex="0" role="group" aria-label="Step through {title}">'
+        f'<div class="mg-stepper" data-stepper tabindex="0" role="group" aria-label="Step through {title}" '
+        f"data-steps='{payload}'>"
         f'<div class="mg-stepper__bar" hidden>{buttons}'
         f'<button type="button" class="md-button" data-go="play" aria-label="Play" aria-pressed="false">'
         f'<span aria-hidden="true">▶</span> Play</button>'
@@ -104,7 +109,6 @@ def render(steps: Steps) -> str:
         f'<p class="mg-stepper__why" aria-live="polite" hidden></p>'
         f'<details class="mg-stepper__list" open><summary>The {len(steps)} steps of {title}, in order</summary>'
         f"<p>{html.escape(steps.before)}</p><ol>{items}</ol></details>"
-        f'<script type="application/json" class="mg-stepper__data">{payload}</script>'
         f"</div>"
     )
 

@@ -1,8 +1,8 @@
 /* The stepper: step through a backward pass that the build recorded (sitekit/stepper.py).
 
    Each [data-stepper] element holds one SVG of the graph (drawn with the final
-   gradients), the steps as an ordered list, and JSON: the gradients before the
-   first step, and per step [node whose rule ran, nodes it wrote, [node, new
+   gradients), the steps as an ordered list, and JSON in data-steps: the
+   gradients before the first step, and per step [node whose rule ran, nodes it wrote, [node, new
    grad] changes]. This script only rewrites the SVG's "grad ..." texts and
    outlines; it fetches nothing. With Material's instant navigation it sets up
    each new page's steppers too. */
@@ -14,7 +14,7 @@
   function setUp(root) {
     if (root.hasAttribute("data-stepper-ready")) return;
     root.setAttribute("data-stepper-ready", "");
-    var data = JSON.parse(root.querySelector(".mg-stepper__data").textContent);
+    var data = JSON.parse(root.getAttribute("data-steps"));
     var graph = root.querySelector(".mg-stepper__graph");
     var svg = graph.querySelector("svg");
     var now = root.querySelector(".mg-stepper__now");

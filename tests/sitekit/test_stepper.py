@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import random
 import re
@@ -25,8 +26,7 @@ BUTTONS = ["First step", "Previous step", "Next step", "Last step", "Play"]
 
 
 def data_of(html: str) -> dict:
-    payload = re.search(r'<script type="application/json" class="mg-stepper__data">(.*?)</script>', html, re.DOTALL)
-    return json.loads(payload[1].replace("<\\/", "</"))
+    return json.loads(htmllib.unescape(re.search(r"data-steps='([^']*)'", html)[1]))
 
 
 def grads_in_svg(html: str) -> list[str]:
