@@ -1,7 +1,7 @@
 """The stepper: a recorded backward pass (`micrograd.steps.Steps`) as a figure the reader steps through.
 
 A page makes one by ending a block with `backward_steps(L)` (or a `watch_grads`
-recorder's `.stop()`). The build puts here, under the block:
+recorder's `.stop()`). Under the block, the build puts:
 
 - one SVG, drawn by `draw_dot` with the final gradients (what a reader without
   JavaScript sees), slimmed of what the browser does not need;
