@@ -203,7 +203,7 @@ def backward_steps(root: Node, order: Sequence[Node] | None = None, *, rankdir: 
     hand). `rankdir` is how the steps are drawn (see `draw_dot`). The graph's
     gradients are as before when this returns.
     """
-    nodes, children = _graph(root)
+    nodes, _ = _graph(root)
     missing = [node for node in nodes if not callable(getattr(node, "_backward", None))]
     if missing:
         raise TypeError(f"{_name(missing[0])} has no _backward(): record gradients set by hand with watch_grads()")
@@ -215,11 +215,12 @@ def backward_steps(root: Node, order: Sequence[Node] | None = None, *, rankdir: 
         strangers = [node for node in order if id(node) not in index]
         if strangers:
             raise ValueError(f"order holds {_name(strangers[0])}, which is not in {_name(root)}'s graph")
-    operands = {id(node): _slots(node, children) for node in nodes}
-    saved = [node.grad for node in nodes]
+    saved = [(node, node.grad) for node in nodes]
     try:
         for node in nodes:
             node.grad = 0.0
+        nodes, children = _graph(root)  # traced at zero gradients, so the order is not the page's state's
+        operands = {id(node): _slots(node, children) for node in nodes}
         recorder = _Recorder(root, nodes, operands, _probe(nodes, operands))
         with _in_fixed_order(root, recorder):
             if order is None:
@@ -230,7 +231,7 @@ def backward_steps(root: Node, order: Sequence[Node] | None = None, *, rankdir: 
                     node._backward()
             recorder.flush()
     finally:
-        for node, g in zip(nodes, saved):
+        for node, g in saved:
             node.grad = g
     what = "backward()" if order is None else "_backward() calls"
     return Steps(root, nodes, recorder.start, recorder.steps, operands, what=what, rankdir=rankdir)
@@ -447,7 +448,8 @@ def _probe(nodes: Sequence[Node], operands: dict) -> dict[int, str]:
 @contextmanager
 def _in_fixed_order(root: Node, recorder: _Recorder | None = None) -> Iterator[None]:
     """While inside, a chapter-style node's `_prev` lists its operands in draw_dot's fixed order
-    instead of a set's changing one; with a `recorder`, every `node._backward()` is recorded."""
+    (traced on entry) instead of a set's changing one; with a `recorder`, every
+    `node._backward()` is recorded."""
     nodes, children = _graph(root)
 
     def overrides(cls: type) -> dict[str, Any]:
