@@ -23,10 +23,10 @@ import json
 import math
 import re
 
-from micrograd.graph import draw_dot, trace
-from micrograd.steps import Steps, _in_fixed_order
-
 from sitekit import display
+
+# micrograd is imported when needed, never bound here: `mkdocs serve` drops the package from
+# sys.modules when it is edited (sitekit.hook), and pages then record with the new one.
 
 
 class StepperError(ValueError):
@@ -34,7 +34,8 @@ class StepperError(ValueError):
 
 
 def is_stepper(value: object) -> bool:
-    return isinstance(value, Steps)
+    """Recorded steps, from this or an earlier import of micrograd.steps."""
+    return any(f"{cls.__module__}.{cls.__qualname__}" == "micrograd.steps.Steps" for cls in type(value).__mro__)
 
 
 def grad_text(x: float) -> str:
@@ -43,8 +44,10 @@ def grad_text(x: float) -> str:
     return "0.0000" if text == "-0.0000" else text
 
 
-def render(steps: Steps) -> str:
-    """The stepper's HTML: the same bytes for the same steps."""
+def render(steps) -> str:
+    """The stepper's HTML (for a `micrograd.steps.Steps`): the same bytes for the same steps."""
+    from micrograd.graph import draw_dot, trace
+
     expected = reference_grads(steps)
     for node, got, want in zip(steps.nodes, steps.final, expected):
         if not math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9):
@@ -113,7 +116,7 @@ def render(steps: Steps) -> str:
     )
 
 
-def reference_grads(steps: Steps) -> list[float]:
+def reference_grads(steps) -> list[float]:
     """What the last step must equal: the gradients the page's own `backward()` gives from zero
     gradients (operands visited in the recording's order); for steps recorded by hand or in a
     chosen order, those of the package engine's `backward()` on the same graph. The graph's
@@ -122,11 +125,13 @@ def reference_grads(steps: Steps) -> list[float]:
         copies = package_copy(steps)
         copies[id(steps.root)].backward()
         return [copies[id(node)].grad for node in steps.nodes]
+    # from the module that recorded the steps, which sys.modules may no longer hold
+    in_fixed_order = type(steps).__init__.__globals__["_in_fixed_order"]
     saved = [node.grad for node in steps.nodes]
     try:
         for node in steps.nodes:
             node.grad = 0.0
-        with _in_fixed_order(steps.root):
+        with in_fixed_order(steps.root):
             steps.root.backward()
         return [node.grad for node in steps.nodes]
     finally:
@@ -147,7 +152,7 @@ _OPERATIONS = {
 }
 
 
-def package_copy(steps: Steps) -> dict[int, object]:
+def package_copy(steps) -> dict[int, object]:
     """The recorded graph rebuilt from the package's `Value`s, operation by operation: node id -> copy."""
     from micrograd.engine import Value
 
