@@ -7,21 +7,6 @@
 in blue, the gradients it wrote dashed in orange), and in Jupyter it shows
 the final graph and the list.
 
->>> from micrograd import Value
->>> x, y = Value(2.0, label="x"), Value(-3.0, label="y")
->>> z = x * y
->>> z.label = "z"
->>> steps = backward_steps(z)
->>> print(steps)
-4 steps of z.backward() (3 nodes):
-  0. Before the first step: every gradient is 0.0.
-  1. z.grad = 1.0: the seed, the output's gradient with respect to itself (dz/dz = 1).
-  2. z._backward(), the * rule: x.grad += y.data × z.grad = -3.0 × 1.0 = -3.0; y.grad += x.data × z.grad = 2.0 × 1.0 = 2.0.
-  3. y._backward(): y is a leaf, so there is nothing to pass on.
-  4. x._backward(): x is a leaf, so there is nothing to pass on.
->>> steps.grad(x), x.grad
-(-3.0, 0.0)
-
 Any Value works that has the attributes of the book's chapters (`data`,
 `grad`, `label`, `_op`, `_prev` and, for `backward_steps`, `_backward`), as
 well as the shipped `Value`. The recording leaves the graph's gradients as it
@@ -29,6 +14,23 @@ found them. A chapter-style Value keeps its operands in a set, whose order
 changes from run to run; while recording, its `backward()` sees them in
 `draw_dot`'s fixed order, one of the orders the set could give, so the steps
 come out the same on every run.
+
+Examples:
+    >>> from micrograd import Value
+    >>> from micrograd.steps import backward_steps
+    >>> x, y = Value(2.0, label="x"), Value(-3.0, label="y")
+    >>> z = x * y
+    >>> z.label = "z"
+    >>> steps = backward_steps(z)
+    >>> print(steps)
+    4 steps of z.backward() (3 nodes):
+      0. Before the first step: every gradient is 0.0.
+      1. z.grad = 1.0: the seed, the output's gradient with respect to itself (dz/dz = 1).
+      2. z._backward(), the * rule: x.grad += y.data × z.grad = -3.0 × 1.0 = -3.0; y.grad += x.data × z.grad = 2.0 × 1.0 = 2.0.
+      3. y._backward(): y is a leaf, so there is nothing to pass on.
+      4. x._backward(): x is a leaf, so there is nothing to pass on.
+    >>> steps.grad(x), x.grad
+    (-3.0, 0.0)
 """
 
 from __future__ import annotations
