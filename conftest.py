@@ -6,16 +6,18 @@ conftest that defines it, and the pages live in docs/.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from sitekit import blocks
 from sitekit.blocks import sybil_for
-from sitekit.skips import ALLOWED_REASONS
+from sitekit.reference import docstring_sybil
+from sitekit.skips import ALLOWED_REASONS, none_allowed
 
-# Every block of every page is a test item, in page order (sitekit.blocks).
-pytest_collect_file = sybil_for("docs").pytest()
+# Every block of every page is a test item, in page order (sitekit.blocks), and so is every
+# `>>>` example in the package's docstrings (sitekit.reference).
+_sybils = sybil_for("docs")
+_sybils.append(docstring_sybil())
+pytest_collect_file = _sybils.pytest()
 
 pytest_plugins = ["pytester"]
 
@@ -50,7 +52,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run on a skip whose reason is not on the allow-list (on any skip under CI)."""
     for path in blocks.apply_output_updates():
         print(f"\nrewrote the output fences of {path}")
-    strict = bool(os.environ.get("MICROGRAD_BOOK_NO_SKIPS"))
+    strict = none_allowed()
     bad = [(node, reason) for node, reason in _skips if strict or reason not in ALLOWED_REASONS]
     if not bad:
         return

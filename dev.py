@@ -5,6 +5,7 @@
     python3 dev.py test           # set up, then run every test
     python3 dev.py test --ci      # what CI runs: also PyTorch, and no skip allowed
     python3 dev.py build          # set up, then build the static site into site/
+    python3 dev.py build --ci     # the published build: also PyTorch, every block run
     python3 dev.py lock           # re-pin requirements.lock after editing pyproject.toml
 
 Every command first makes `.venv/` (once) and installs the project into it,
@@ -25,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
+TORCH_PIN = ROOT / "constraints" / "torch.txt"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
@@ -51,14 +54,30 @@ def setup(extras: list[str]) -> None:
     if stamp.exists() and stamp.read_text() == wanted:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", LOCK, "-e", f".[{','.join(extras)}]")
+    # A distribution named `micrograd` (this project's old name, or the original engine from
+    # PyPI) would share the `micrograd` module with ours: remove it.
+    subprocess.run([str(PYTHON), "-m", "pip", "uninstall", "--yes", "--quiet", "micrograd"],
+                   cwd=ROOT, capture_output=True)
+    where = _torch_cpu_source() if "torch" in extras else []
+    run(PYTHON, "-m", "pip", "install", "--quiet", *where, "-c", LOCK, "-e", f".[{','.join(extras)}]")
     stamp.write_text(wanted)
+
+
+def _torch_cpu_source() -> list[str]:
+    """Where pip gets the CPU build of the pinned PyTorch: from a wheel on this machine if pip
+    finds one (CI's machines keep one), else from PyTorch's CPU index, whose `+cpu` build pip
+    then prefers to PyPI's Linux wheel (the CUDA build, gigabytes more)."""
+    pin = next(line.strip() for line in TORCH_PIN.read_text().splitlines() if line.startswith("torch=="))
+    here = subprocess.run([str(PYTHON), "-m", "pip", "install", "--dry-run", "--quiet", "--no-index", "--no-deps",
+                           f"{pin}+cpu"], cwd=ROOT, capture_output=True)
+    return [] if here.returncode == 0 else ["--extra-index-url", TORCH_CPU_INDEX]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["serve", "build", "test", "lock"])
-    parser.add_argument("--ci", action="store_true", help="test: install PyTorch too and fail on any skip")
+    parser.add_argument("--ci", action="store_true",
+                        help="test, build: install PyTorch too and fail on any skip (what CI and publishing run)")
     args, rest = parser.parse_known_args()
 
     try:
@@ -86,14 +105,16 @@ def command(name: str, ci: bool, rest: list[str]) -> None:
         env = {**os.environ, "SITE_URL": "http://127.0.0.1:8000/"}
         run(PYTHON, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest, env=env)
     elif name == "build":
-        setup(["docs"])
-        run(PYTHON, "-m", "mkdocs", "build", "--strict", *rest)
+        # --ci installs what `test --ci` does, so the two share one environment.
+        setup(["test", "torch"] if ci else ["docs"])
+        run(PYTHON, "-m", "mkdocs", "build", "--strict", *rest, env=_ci_env(ci))
     else:
         setup(["test", "torch"] if ci else ["test"])
-        env = dict(os.environ)
-        if ci:
-            env["MICROGRAD_BOOK_NO_SKIPS"] = "1"
-        run(PYTHON, "-m", "pytest", *rest, env=env)
+        run(PYTHON, "-m", "pytest", *rest, env=_ci_env(ci))
+
+
+def _ci_env(ci: bool) -> dict[str, str]:
+    return {**os.environ, "MICROGRAD_BOOK_NO_SKIPS": "1"} if ci else dict(os.environ)
 
 
 if __name__ == "__main__":

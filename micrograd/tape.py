@@ -343,7 +343,8 @@ class _Recorder:
                 j += 1
             if k:  # (only the root is used by nothing)
                 uses = [incoming[id(n)] for n in members[i:j]]
-                passes = [(_getter([u[p][0] for u in uses]), _getter([u[p][1] for u in uses])) for p in range(k)]
+                passes = [(_getter([u[p][0] for u in uses]), _getter([u[p][1] for u in uses]))
+                          for p in range(k)]
                 runs.append((lo + i, lo + j, passes))
             i = j
         return runs

@@ -1,6 +1,7 @@
 """The machinery of the micrograd book's site (not part of the shipped package).
 
 - `blocks`: the one block grammar, shared by the tests (Sybil) and the build.
+- `languages`: which fence languages render as Python, asked of SuperFences and Pygments.
 - `display`: turns a block's last value (a graph, a figure) into SVG.
 - `skips`: the one allow-list of reasons a block or test may be skipped.
 - `census`: counts the Python blocks a page renders, to prove all of them ran.

@@ -5,8 +5,16 @@ A page is Markdown that runs top to bottom in one namespace, like a notebook:
 - A fence whose language is `python` or `py` runs, whatever attributes follow
   (```` ```python title="x.py" hl_lines="2" ````), at any indentation (inside
   content tabs, admonitions, lists).
-- An `output` fence right after it holds what the block prints; the tests
-  compare it. A block that prints with no `output` fence under it fails.
+- Any other spelling that renders as Python (`Python`, `py3`, `ipython`,
+  `numpy`, ... : see `sitekit.languages`) is an error naming the page, the line
+  and what to write instead, so no Python is shown that is not run.
+- An `output` fence right after it holds what the block prints, to stdout and
+  stderr in the order written, as a terminal or Jupyter shows it; the tests
+  compare it. A block that prints with no `output` fence under it fails, and
+  so does a block that issues a warning a reader would see (its text names
+  files of this machine, so the page cannot show it).
+- A block that raises anything, `SystemExit` and `KeyboardInterrupt` included,
+  fails with the page and line (only a real Ctrl-C stops the run).
 - If a block's last statement is an expression, its value is shown as in a
   notebook: a graph or a matplotlib figure becomes SVG under the block at
   build time; any other value (not None) counts as printed output.
@@ -17,8 +25,9 @@ A page is Markdown that runs top to bottom in one namespace, like a notebook:
 - `<!-- needs: torch -->` right above a fence skips it, with the reason from
   `sitekit.skips.NEEDS`, when that package is missing.
 
-Sybil collects these blocks as tests (see `sybil_for`); the mkdocs hook
-parses pages with the same `parse` and runs them with the same evaluators.
+Sybil collects these blocks as tests (see `sybil_for`), plus one census item
+per page (`sitekit.census`); the mkdocs hook parses pages with the same
+`parse` and runs them with the same evaluators.
 """
 
 from __future__ import annotations
@@ -28,25 +37,29 @@ import contextlib
 import difflib
 import io
 import re
+import signal
+import sys
+import threading
 import traceback
 import unittest
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sybil import Document, Example, Lexeme, Region, Sybil
+from sybil.sybil import SybilCollection
 from sybil.evaluators.doctest import DocTestEvaluator
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
 
 from sitekit import display, skips
+from sitekit.languages import language_of, python_spellings
 
 PYTHON = ("python", "py")
 DOCTEST = ("pycon",)
 OUTPUT = "output"
-#: Every spelling that renders as a Python block; the census counts these.
-RENDERED_PYTHON = re.compile(r"^(?:i?py(?:thon)?3?|pycon)$")
 _INCLUDE_LINE = re.compile(r"^\s*(?:--8<--\s+\S.*)?$")
 
 
@@ -86,9 +99,11 @@ class Page(Document):
         self.namespace["__name__"] = "__main__"
         #: SVG shown under a block, keyed by the offset where the block ends.
         self.displays: dict[int, str] = {}
-        #: Counts for the census: how many Python fences the grammar found.
+        #: Counts for the census: how many fences rendering as Python the grammar found.
         self.python_fences = 0
         self.included = 0
+        #: Fences in a Python spelling the grammar does not run: (line, message).
+        self.rejected: list[tuple[int, str]] = []
         #: Where `needs:` directives sit: (start, end, name, prefix).
         self.needs: list[tuple[int, int, str, str]] = []
 
@@ -96,17 +111,9 @@ class Page(Document):
 # --- lexing ------------------------------------------------------------------
 
 _FENCES = RawFencedCodeBlockLexer(info_pattern=re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE))
-_INVISIBLE = DirectiveInHTMLCommentLexer(directive=r"invisible-code-block", arguments=r"python")
+# Any language and case, so that a misspelt invisible block is an error rather than a comment.
+_INVISIBLE = DirectiveInHTMLCommentLexer(directive=r"(?i:invisible-code-block)", arguments=r"[\w.+#-]*")
 _NEEDS = re.compile(r"^(?P<prefix>[ \t]*)<!--\s*needs:\s*(?P<name>[\w.]+)\s*-->[ \t]*$", re.MULTILINE)
-
-
-def language_of(info: str) -> str:
-    """The language of a fence's info string: `python title="x"` and `{ .python }` give python."""
-    info = info.strip()
-    if info.startswith("{"):
-        match = re.search(r"\.([\w+-]+)", info)
-        return match.group(1) if match else ""
-    return info.split(maxsplit=1)[0] if info else ""
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -177,14 +184,17 @@ def parse(document: Page) -> Iterator[Region]:
         if index in consumed:
             continue
         if fence.language == OUTPUT:
-            yield _error_region(fence, "an `output` fence must come right after a python fence")
+            yield _error_region(fence.start, fence.end, "an `output` fence must come right after a python fence")
             continue
         if fence.language in DOCTEST:
             document.python_fences += 1
             yield from _doctest_regions(document, fence, needs_before(fence.start))
             continue
         if fence.language not in PYTHON:
-            continue  # other languages, or a Python spelling the grammar skips (the census reports it)
+            if fence.language.lower() in python_spellings():
+                document.python_fences += 1
+                yield _rejected(document, fence)
+            continue
         document.python_fences += 1
         if is_include(fence.source):
             document.included += 1
@@ -203,15 +213,21 @@ def parse(document: Page) -> Iterator[Region]:
             consumed.add(index + 1)
             end = following.end
         yield Region(fence.start, end, parsed=block,
-                     evaluator=_needing(needs, evaluate_block) if needs else evaluate_block)
+                     evaluator=_guarded(_needing(needs, evaluate_block) if needs else evaluate_block))
 
     for region in _INVISIBLE(document):
         if not outside_fences(region.start):
             continue
         source = region.lexemes["source"]
         line = _line_of(text, region.start + source.offset)
+        spelling = (region.lexemes["directive"], region.lexemes["arguments"])
+        if spelling != ("invisible-code-block", "python"):
+            message = (f"`{': '.join(spelling)}` is never run: write `<!-- invisible-code-block: python`")
+            document.rejected.append((_line_of(text, region.start), message))
+            yield _error_region(region.start, region.end, message)
+            continue
         yield Region(region.start, region.end, parsed=Block(str(source), line, visible=False),
-                     evaluator=evaluate_block)
+                     evaluator=_guarded(evaluate_block))
 
 
 def session_code(session: str) -> list[tuple[str, bool]]:
@@ -227,9 +243,18 @@ def _doctest_regions(document: Page, fence: Fence, needs: str | None) -> Iterato
     parser = DocTestStringParser(DocTestEvaluator())
     for region in parser(str(fence.source), document.path):
         region.adjust(fence.region, fence.source)
-        if needs:
-            region.evaluator = _needing(needs, region.evaluator)
+        region.evaluator = _guarded(_needing(needs, region.evaluator) if needs else region.evaluator)
         yield region
+
+
+def _rejected(document: Page, fence: Fence) -> Region:
+    """A fence that renders as Python but is not spelt the way the grammar runs."""
+    instead = python_spellings()[fence.language.lower()]
+    kind = "a >>> session (doctest)" if instead == "pycon" else "code that runs"
+    message = (f"```{fence.language} renders as Python on the site but is never run: "
+               f"write ```{instead} for {kind}")
+    document.rejected.append((_line_of(document.text, fence.start), message))
+    return _error_region(fence.start, fence.end, message)
 
 
 def _needing(name: str, evaluator: Any) -> Any:
@@ -242,11 +267,11 @@ def _needing(name: str, evaluator: Any) -> Any:
     return evaluate
 
 
-def _error_region(fence: Fence, message: str) -> Region:
+def _error_region(start: int, end: int, message: str) -> Region:
     def fail(example: Example) -> str:
         return message
 
-    return Region(fence.start, fence.end, parsed=None, evaluator=fail)
+    return Region(start, end, parsed=None, evaluator=fail)
 
 
 # --- evaluating --------------------------------------------------------------
@@ -267,17 +292,18 @@ def evaluate_block(example: Example) -> str | None:
     __tracebackhide__ = True
     block: Block = example.parsed
     printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
+    # Drawing the value is part of the block: what it writes to stderr is output too.
+    with contextlib.redirect_stdout(printed):
+        try:
             value = run_source(block.source, block.line, example.path, example.namespace)
-            if value is not None and not display.displayable(value):
-                print(repr(value))
-    finally:
-        example.namespace.pop("__builtins__", None)
-    if display.displayable(value):
-        svg = display.to_svg(value)
-        if isinstance(example.document, Page):
-            example.document.displays[example.region.end] = svg
+        finally:
+            example.namespace.pop("__builtins__", None)
+        if display.displayable(value):
+            svg = display.to_svg(value)
+            if isinstance(example.document, Page):
+                example.document.displays[example.region.end] = svg
+        elif value is not None:
+            print(repr(value))
     display.close_figures()
     failure = compare_output(block.expected, printed.getvalue())
     if failure and OUTPUT_UPDATES is not None and block.expected_span:
@@ -287,6 +313,82 @@ def evaluate_block(example: Example) -> str | None:
         )
         return None
     return failure
+
+
+class _StderrAsStdout(io.TextIOBase):
+    """sys.stderr while a block runs: writes go to the current sys.stdout (the block's captured
+    output, or a doctest's), so both streams are compared in the order they were written."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def _reader_warning_filters() -> None:
+    """The warning filters of a plain `python` session, whatever the test runner set."""
+    warnings.resetwarnings()
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__", append=True)
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=category, append=True)
+
+
+@contextlib.contextmanager
+def _ctrl_c() -> Iterator[list[bool]]:
+    """Tell a real Ctrl-C (which must stop the run) from a KeyboardInterrupt a block raises."""
+    pressed: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        pressed.append(True)  # signals reach only the main thread: treat any as the user's
+        yield pressed
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        pressed.append(True)
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _guarded(evaluator: Any) -> Any:
+    """Run `evaluator` as a reader's session would see it: stderr is output, a warning a
+    reader would see fails the block, and so does any BaseException the block raises
+    (`SystemExit`, `KeyboardInterrupt`, `GeneratorExit`), which would otherwise escape an
+    `except Exception` and end the build or the test run with no word."""
+
+    def evaluate(example: Example) -> str | None:
+        __tracebackhide__ = True
+        with warnings.catch_warnings(record=True) as caught, _ctrl_c() as pressed, \
+                contextlib.redirect_stderr(_StderrAsStdout()):
+            _reader_warning_filters()
+            try:
+                failure = evaluator(example)
+            except Exception:
+                raise
+            except BaseException as error:
+                if pressed and isinstance(error, KeyboardInterrupt):
+                    raise
+                return (f"the block raised {type(error).__name__}, which would end a reader's session "
+                        f"there:\n{_describe(error)}")
+        if failure or not caught:
+            return failure
+        seen = "\n".join(f"  {w.filename}:{w.lineno}: {w.category.__name__}: {w.message}" for w in caught)
+        return (f"the block issued a warning a reader would see:\n{seen}\n"
+                "Fix its cause. To show a warning on purpose, catch it "
+                "(`with warnings.catch_warnings(record=True) as caught:`) and print it.")
+
+    return evaluate
 
 
 #: With `pytest --update-output`, the output fences to rewrite: path -> [(start, end, text)].
@@ -312,7 +414,7 @@ def _normalise(text: str) -> str:
 def compare_output(expected: str | None, got: str) -> str | None:
     if expected is None:
         if got.strip():
-            return f"the block printed output but the page shows none; add an `output` fence:\n{got}"
+            return f"the block printed output (stdout or stderr) but the page shows none; add an `output` fence:\n{got}"
         return None
     if _normalise(expected) == _normalise(got):
         return None
@@ -333,10 +435,14 @@ def run_page(page: Page, *, visible_only: bool = False) -> Iterator[tuple[Exampl
             continue
         try:
             example.evaluate()
-        except unittest.SkipTest:
+        except unittest.SkipTest as skip:
+            if skips.none_allowed():
+                yield example, f"the block would be skipped ({skip}), and no skip is allowed (MICROGRAD_BOOK_NO_SKIPS)"
+                return
             yield example, None
             continue
         except Exception as error:  # report it with the page and line, then stop this page
+            # (_guarded has turned a BaseException other than a real Ctrl-C into a failure)
             yield example, _describe(error)
             return
         yield example, None
@@ -361,15 +467,13 @@ def parse_text(text: str, path: str) -> Page:
     return page
 
 
-def sybil_for(path: str | Path, patterns: Iterable[str] = ("*.md", "**/*.md")) -> Sybil:
-    """The Sybil that collects every block of the Markdown pages under `path`."""
-    return Sybil(
-        parsers=[parse],
-        path=str(Path(path).resolve()),
-        patterns=list(patterns),
-        document_types={".md": Page},
-        teardown=lambda namespace: display.close_figures(),
-    )
+def sybil_for(path: str | Path, patterns: Iterable[str] = ("*.md", "**/*.md")) -> SybilCollection:
+    """What collects the Markdown pages under `path`: every block, then the page's census."""
+    from sitekit import census
+
+    where = {"path": str(Path(path).resolve()), "patterns": list(patterns), "document_types": {".md": Page}}
+    return (Sybil(parsers=[parse], teardown=lambda namespace: display.close_figures(), **where)
+            + Sybil(parsers=[census.parse], name="census", **where))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,50 +1,60 @@
 """Count the Python blocks a page renders and check the grammar found every one.
 
-A block the grammar does not recognise (a new fence spelling, an option that
-changes how SuperFences reads it) still renders as Python on the site but is
-never run. Comparing what the site's own Markdown renders with what the
-grammar collects catches that, in the tests and in the build alike.
+A block the grammar does not recognise (an option that changes how SuperFences
+reads a fence, a fence SuperFences drops) can render as Python on the site and
+never run, or run without being shown. Comparing what the site's own Markdown
+renders with what the grammar collects catches that. The tests do it for each
+page they collect (a `census` item beside the page's blocks, so a page tested
+alone is checked too); the build does it on the HTML it publishes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitekit.blocks import RENDERED_PYTHON, parse_text
+from sybil import Example, Region
 
-_CODE_BLOCK = re.compile(r'<div class="language-([\w+-]+)[ "]')
+from sitekit.blocks import parse_text
+from sitekit.languages import renders_as_python
+
+ROOT = Path(__file__).resolve().parents[1]
+# SuperFences' language characters; pymdownx.highlight writes the class as the fence spells it.
+_CODE_BLOCK = re.compile(r'<div class="language-([\w#.+-]+)[ "]')
 
 
 def rendered_python_blocks(page_html: str) -> int:
-    """How many highlighted code blocks in `page_html` are in a Python language."""
-    return sum(1 for lang in _CODE_BLOCK.findall(page_html) if RENDERED_PYTHON.match(lang))
+    """How many highlighted code blocks in `page_html` are in a language that renders as Python."""
+    return sum(1 for lang in _CODE_BLOCK.findall(page_html) if renders_as_python(lang))
 
 
 @dataclass
 class Count:
     page: str
     rendered: int
-    #: Python fences the grammar found: run, included from the package, or needing a package.
+    #: Python fences the grammar found: run, included from the package, needing a package, or rejected.
     collected: int
-    included: int
 
     @property
     def ok(self) -> bool:
         return self.rendered == self.collected
 
     def __str__(self) -> str:
-        return (f"{self.page}: {self.rendered} Python blocks rendered, {self.collected} collected "
-                f"({self.included} included from the package)")
+        return f"{self.page}: {self.rendered} Python blocks rendered, {self.collected} collected"
 
 
 def mismatch_message(count: Count) -> str:
-    return (f"{count}: {count.rendered - count.collected} block(s) would be shown but never run. "
-            "Write them as ```python, ```py or ```pycon fences (see docs/contributing.md).")
+    if count.rendered > count.collected:
+        return (f"{count}: {count.rendered - count.collected} block(s) would be shown but never run. "
+                "Write them as ```python, ```py or ```pycon fences (see docs/contributing.md).")
+    return (f"{count}: {count.collected - count.rendered} block(s) would run but not be shown as code: "
+            "SuperFences drops a fence whose options it does not know (an unquoted value, say), "
+            "and a fence inside an HTML comment is not shown.")
 
 
-def site_markdown(config_file: str | Path = "mkdocs.yml"):
+def site_markdown(config_file: str | Path = ROOT / "mkdocs.yml"):
     """A Markdown converter with exactly the site's extensions and their options."""
     import markdown
     from mkdocs.config import load_config
@@ -53,16 +63,24 @@ def site_markdown(config_file: str | Path = "mkdocs.yml"):
     return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
 
 
-def count_page(path: Path, converter, root: Path) -> Count:
-    text = path.read_text(encoding="utf-8")
-    page = parse_text(text, str(path))
+@functools.cache
+def _site_markdown():
+    return site_markdown()
+
+
+def count_text(text: str, path: str, converter=None) -> Count:
+    """The census of one page's Markdown."""
+    converter = converter or _site_markdown()
+    page = parse_text(text, path)
     converter.reset()
-    html = converter.convert(text)
-    return Count(str(path.relative_to(root)), rendered_python_blocks(html), page.python_fences, page.included)
+    return Count(path, rendered_python_blocks(converter.convert(text)), page.python_fences)
 
 
-def census(docs_dir: str | Path = "docs", config_file: str | Path = "mkdocs.yml") -> list[Count]:
-    """Count every Markdown page under `docs_dir`."""
-    docs = Path(docs_dir)
-    converter = site_markdown(config_file)
-    return [count_page(path, converter, docs) for path in sorted(docs.rglob("*.md"))]
+def parse(document) -> list[Region]:
+    """The Sybil parser of the census: one item per page, at its top."""
+    return [Region(0, 0, parsed=None, evaluator=_check)]
+
+
+def _check(example: Example) -> str | None:
+    count = count_text(example.document.text, example.path)
+    return None if count.ok else mismatch_message(count)

@@ -1,7 +1,10 @@
 """mkdocs hooks: run every page's blocks at build time and put their pictures in place.
 
 - Each Markdown page runs top to bottom (sitekit.blocks, the grammar the tests use).
-  A failing block fails the build, naming the page and line.
+  A failing block fails the build, naming the page and line; a fence spelt so
+  that it renders as Python but would not run fails it too, every one of the
+  page named at once. The build goes on to the other pages and fails at the
+  end, so one build reports every failing page.
 - A block ending in a graph or figure gets its SVG right under it.
 - Math becomes MathML (sitekit.mathml); no script renders it in the browser.
 - The build checks the census: every Python block it renders was run.
@@ -12,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as htmllib
 import json
@@ -28,11 +32,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from sitekit import census, mathml, notebook, skips  # noqa: E402
-from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
+from sitekit import census, languages, mathml, notebook, reference, skips  # noqa: E402
+from sitekit.blocks import Block, Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
@@ -41,6 +46,8 @@ _PYCON = re.compile(r'<div class="language-pycon highlight">(.*?</code>)', re.DO
 
 _state: dict[str, object] = {"fingerprint": None}
 _pages: dict[str, dict] = {}
+#: What failed in this build, one message per page; the build fails at its end if any.
+_failures: list[str] = []
 
 
 def _fingerprint() -> str:
@@ -54,9 +61,17 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+@event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
 def on_config(config):
+    try:
+        languages.check_highlight_config(config["mdx_configs"])
+    except ValueError as error:
+        raise PluginError(str(error)) from None
     # Notebook kernels inherit this: their SVG figures then come out the same on every build.
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
+    # nbconvert reads its settings from here: each executed cell's printed output in one piece.
+    os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "sitekit" / "jupyter")
+    reference.configure(config)
     return config
 
 
@@ -68,6 +83,7 @@ def on_pre_build(config) -> None:
             del sys.modules[name]
     _state["fingerprint"] = fingerprint
     _pages.clear()
+    _failures.clear()
     jupyter = config["plugins"].get("mkdocs-jupyter")
     if jupyter is not None:
         # mkdocs-jupyter caches executed notebooks by their own text only; key them on the package too.
@@ -86,6 +102,8 @@ def on_files(files, config):
             url = config["site_url"] + file.url if config["site_url"] else None
             content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
+    for file in reference.pages(config):  # the API reference, a page per module
+        files.append(file)
     return files
 
 
@@ -102,14 +120,18 @@ def _run(markdown: str, page) -> dict:
     started = time.perf_counter()
     # mkdocs hands us the page without its front matter and leading blank lines; pad it
     # back so line numbers in errors are those of the file.
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    path = page.file.abs_src_path  # None for a generated page (the API reference)
+    source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
     skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
-    doc: Page = parse_text("\n" * skipped_lines + markdown, page.file.abs_src_path)
+    doc: Page = parse_text("\n" * skipped_lines + markdown, path or page.file.src_uri)
+    if doc.rejected:
+        raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     blocks = 0
-    for example, failure in run_page(doc):
-        blocks += 1
-        if failure:
-            raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
+    with _as_in_a_fresh_python():
+        for example, failure in run_page(doc):
+            blocks += 1
+            if failure:
+                raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
     seconds = time.perf_counter() - started
     if blocks:
         log.info(f"ran {page.file.src_path}: {blocks} blocks in {seconds:.1f} s")
@@ -118,16 +140,45 @@ def _run(markdown: str, page) -> dict:
         "python_fences": doc.python_fences,
         "needs": [(start - skipped_lines, end - skipped_lines, name, prefix)
                   for start, end, name, prefix in doc.needs],
+        # Invisible blocks are for the runners: they are taken out of what the site renders.
+        "invisible": [(region.start - skipped_lines, region.end - skipped_lines) for _, region in doc.regions
+                      if isinstance(region.parsed, Block) and not region.parsed.visible],
     }
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(result), encoding="utf-8")
     return result
 
 
+#: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins
+#: may raise it (mkdocstrings sets at least 2000), which would change what a page's deep
+#: recursion does.
+READER_RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def _as_in_a_fresh_python():
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(READER_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+def _fail(message: str) -> None:
+    """Report a page's failure now and fail the build at its end (see on_post_build)."""
+    log.error(message)
+    _failures.append(message)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
-    result = _run(markdown, page)
+    try:
+        result = _run(markdown, page)
+    except PluginError as error:
+        _fail(str(error))
+        return markdown
     _pages[page.file.src_uri] = result
     if _has_notebook(page.file.src_uri):
         page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
@@ -139,6 +190,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         reason = skips.NEEDS[name]
         edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
                                   f"without it this block does not run.</p>"))
+    # Out of the published page too, so that no Markdown extension reads their code as Markdown
+    # (autorefs took `h["loss"]` in a comment inside an admonition for a cross-reference).
+    edits += [(start, end, "") for start, end in result["invisible"]]
     for start, end, replacement in sorted(edits, reverse=True):
         markdown = markdown[:start] + replacement + markdown[end:]
     return markdown
@@ -148,10 +202,13 @@ def on_page_content(html: str, page, config, files) -> str:
     result = _pages.get(page.file.src_uri)
     if result is None:
         return html
-    rendered = census.rendered_python_blocks(html)
-    if rendered != result["python_fences"]:
-        count = census.Count(page.file.src_path, rendered, result["python_fences"], 0)
-        raise PluginError(census.mismatch_message(count))
+    # On an API reference page, mkdocstrings' source listings and signatures are not examples, and the
+    # docstrings' examples are run by the docstring tests (sitekit.reference.docstring_sybil).
+    rendered = census.rendered_python_blocks(html) - reference.listings(html)
+    examples = reference.examples_documented_on(page.markdown)
+    count = census.Count(page.file.src_path, rendered, result["python_fences"] + examples)
+    if not count.ok:
+        _fail(reference.mismatch_message(count, examples))
     return _PYCON.sub(_copy_without_prompts, html)
 
 
@@ -187,6 +244,11 @@ def _copy_without_prompts(match: re.Match) -> str:
 _NOTEBOOK_MATHJAX = re.compile(
     r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
     r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+
+
+def on_post_build(config) -> None:
+    if _failures:
+        raise PluginError(f"{len(_failures)} page(s) failed; each is reported above.")
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -10,14 +10,16 @@ import pytest
 
 import micrograd
 
-MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data", "micrograd.tape",
-           "micrograd.copying", "micrograd.floats", "micrograd.walk"]
+MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data", "micrograd.gradcheck",
+           "micrograd.tape", "micrograd.copying", "micrograd.floats", "micrograd.walk"]
 
 
 def test_exports() -> None:
-    from micrograd import MLP, Layer, Module, Neuron, Tape, Value, draw_dot, make_moons  # noqa: F401
+    from micrograd import (MLP, GradcheckError, Layer, Module, Neuron, Tape, Value, draw_dot,  # noqa: F401
+                           draw_network, gradcheck, make_moons)
 
-    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "make_moons", "Tape"}
+    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network",
+                                      "make_moons", "gradcheck", "GradcheckError", "Tape"}
 
 
 def test_original_import_paths() -> None:

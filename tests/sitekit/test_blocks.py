@@ -8,7 +8,10 @@ import unittest
 import pytest
 
 from sitekit import skips
-from sitekit.blocks import is_include, language_of, parse_text, run_page
+from sitekit.blocks import DOCTEST, is_include, parse_text, run_page
+from sitekit.languages import python_spellings
+
+from .scratch import PAGES, planted_page
 
 FENCE = "```"
 
@@ -19,15 +22,6 @@ def page(markdown: str):
 
 def failures(markdown: str) -> list[str | None]:
     return [failure for _, failure in run_page(page(markdown))]
-
-
-@pytest.mark.parametrize(
-    "info, language",
-    [("python", "python"), ('python title="x.py"', "python"), ('py hl_lines="1 2"', "py"),
-     ("{ .python .annotate }", "python"), ("pycon", "pycon"), ("", "")],
-)
-def test_language_of_reads_the_first_word_or_class(info, language):
-    assert language_of(info) == language
 
 
 def test_blocks_share_one_namespace_in_page_order():
@@ -238,3 +232,136 @@ def test_leading_spaces_of_output_are_compared_too():
     [failure] = failures(shifted)
     assert failure and "differs" in failure
     assert failures(shifted.replace("      x\n", "    x\n")) == [None]
+
+
+# --- what the scratch book's test run shows (one pytest run: conftest.scratch_run) ---------
+
+def outcomes_by_line(run: dict[str, tuple[str, str]], page: str) -> dict[int, tuple[str, str]]:
+    """The block items of one scratch page, by the line they start on."""
+    found = {}
+    for node, outcome in run.items():
+        name, _, item = node.partition("::")
+        if name == page and item.startswith("line:"):
+            found[int(item.split(",")[0].removeprefix("line:"))] = outcome
+    return found
+
+
+def test_every_fence_that_renders_as_python_fails_when_it_should(scratch_run):
+    """A fence in any spelling Pygments highlights as Python, in any case, form or place, is
+    either rejected with the page's line and what to write instead, or run (and its planted
+    failure caught): none passes unrun."""
+    _, planted = planted_page()
+    outcomes = outcomes_by_line(scratch_run, "planted.md")
+    for fence in planted:
+        runs_at = fence.line + 1 if fence.runs and fence.spelling in DOCTEST else fence.line
+        outcome, message = outcomes.pop(runs_at)
+        assert outcome == "failure", f"{fence} passed"
+        if fence.runs:
+            assert "Expected:" in message if fence.spelling in DOCTEST else f"planted: {fence.where}" in message
+        else:
+            instead = python_spellings()[fence.spelling.lower()]
+            assert f"```{fence.spelling} renders as Python on the site but is never run: write ```{instead}" \
+                in message, message
+    assert not outcomes, f"items that are not planted fences: {outcomes}"
+    # Its census passes: the grammar found every Python block the page renders.
+    assert scratch_run["planted.md::sybil:census,line:1,column:1"][0] == "passed"
+
+
+@pytest.mark.parametrize("page", [name for name in PAGES if name.startswith("exit-")])
+def test_a_block_leaving_the_program_fails_and_the_run_goes_on(scratch_run, page):
+    """SystemExit, sys.exit(), KeyboardInterrupt and GeneratorExit raised by a block fail that
+    block; the next block still runs (the run did not stop: see scratch_run)."""
+    outcomes = outcomes_by_line(scratch_run, page)
+    outcome, message = outcomes[3]
+    assert outcome == "failure" and "the block raised" in message and "line 5" in message
+    assert outcomes[8] == ("passed", "")
+
+
+def test_stderr_is_output_in_the_order_written(scratch_run):
+    assert set(outcomes_by_line(scratch_run, "stderr-shown.md").values()) == {("passed", "")}
+    [(outcome, message)] = outcomes_by_line(scratch_run, "stderr-unshown.md").values()
+    assert outcome == "failure" and "page shows none" in message and "only on stderr" in message
+
+
+@pytest.mark.parametrize("page, warning", [("warning.md", "UserWarning: the reader would see this"),
+                                           ("library-warning.md", "RuntimeWarning: divide by zero")])
+def test_a_warning_a_reader_would_see_fails_the_block_under_pytest_too(scratch_run, page, warning):
+    [(outcome, message)] = [o for o in outcomes_by_line(scratch_run, page).values() if o[0] != "passed"]
+    assert outcome == "failure" and warning in message and "catch it" in message
+
+
+# --- the same rules, in process ------------------------------------------------
+
+@pytest.mark.parametrize("code, shown", [
+    ("raise SystemExit(0)", "SystemExit: 0"), ("import sys; sys.exit('bye')", "SystemExit: bye"),
+    ("exit()", "SystemExit"), ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+    ("raise GeneratorExit", "GeneratorExit"),
+])
+def test_a_base_exception_is_a_failure_naming_the_page_line(code, shown):
+    [failure] = failures(f"""
+        # Title
+
+        {FENCE}python
+        {code}
+        {FENCE}
+        """)
+    assert failure.startswith("the block raised") and 'scratch.md", line 5' in failure and shown in failure
+
+
+def test_a_real_ctrl_c_still_stops_the_run():
+    doc = page(f"""
+        {FENCE}python
+        import os, signal, time
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+        {FENCE}
+        """)
+    with pytest.raises(KeyboardInterrupt):
+        list(run_page(doc))
+
+
+def test_warnings_follow_a_plain_python_session(tmp_path, monkeypatch):
+    """As in `python`: a DeprecationWarning inside a library is hidden, one pointing at the
+    reader's own code is shown (and fails the block)."""
+    (tmp_path / "oldlib.py").write_text(
+        "import warnings\n"
+        "def inside():\n    warnings.warn('internal', DeprecationWarning)\n"
+        "def blames_caller():\n    warnings.warn('use new()', DeprecationWarning, stacklevel=2)\n")
+    monkeypatch.syspath_prepend(tmp_path)
+    assert failures(f"""
+        {FENCE}python
+        import oldlib
+        oldlib.inside()
+        {FENCE}
+        """) == [None]
+    [failure] = failures(f"""
+        {FENCE}python
+        import oldlib
+        oldlib.blames_caller()
+        {FENCE}
+        """)
+    assert "DeprecationWarning: use new()" in failure
+
+
+def test_a_misspelt_invisible_block_is_an_error_not_a_comment():
+    doc = page("""
+        <!-- invisible-code-block: py
+        assert False
+        -->
+        """)
+    assert doc.rejected and "write `<!-- invisible-code-block: python`" in doc.rejected[0][1]
+
+
+def test_with_no_skips_allowed_the_build_fails_on_a_block_it_would_skip(monkeypatch):
+    monkeypatch.setattr(skips, "missing", lambda name: skips.NEEDS[name])
+    markdown = f"""
+        <!-- needs: torch -->
+        {FENCE}python
+        import torch
+        {FENCE}
+        """
+    monkeypatch.delenv("MICROGRAD_BOOK_NO_SKIPS", raising=False)
+    assert failures(markdown) == [None]
+    monkeypatch.setenv("MICROGRAD_BOOK_NO_SKIPS", "1")
+    [failure] = failures(markdown)
+    assert "would be skipped (needs PyTorch" in failure and "no skip is allowed" in failure

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
+import re
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, build_site
+from .scratch import PAGES, planted_page
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -23,57 +26,59 @@ def test_two_clean_builds_give_the_same_bytes(built_site, tmp_path):
 
 
 def test_pictures_and_math_are_in_the_html(built_site):
+    source = (ROOT / "docs" / "chapters" / "01-derivatives.md").read_text()
     chapter = (built_site / "chapters" / "01-derivatives" / "index.html").read_text()
-    assert chapter.count('<figure class="mg-display"><svg') == 3
+    # one picture under each block that ends with a figure or a graph
+    pictures = len(re.findall(r"^\s*(?:fig|draw_dot\(.*\))\n\s*```", source, re.MULTILINE))
+    assert pictures == 4 and chapter.count('<figure class="mg-display"><svg') == pictures
     assert "<math" in chapter and "arithmatex\">\\(" not in chapter
 
 
-def scratch_site(tmp_path: Path, page: str) -> Path:
-    """A one-page site that inherits every setting of the real one."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text(textwrap.dedent(page))
-    (docs / "assets").mkdir()
-    (docs / "assets" / "book.css").write_text("")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(textwrap.dedent(f"""
-        INHERIT: {ROOT / "mkdocs.yml"}
-        docs_dir: {docs}
-        hooks: [{ROOT / "sitekit" / "hook.py"}]
-        theme:
-          name: material
-          custom_dir: {ROOT / "sitekit" / "theme"}
-        watch: [{ROOT / "micrograd"}, {ROOT / "sitekit"}]
-        nav: [index.md]
-        """))
-    return config
+# --- the scratch book's one build (conftest.scratch_build) -------------------------
+
+def errors_of(build) -> list[str]:
+    """The errors the build logged, one entry per report (a report may span lines)."""
+    entries = re.split(r"^(?=[A-Z]+ +-  )", build.stderr, flags=re.MULTILINE)
+    return [entry for entry in entries if entry.startswith("ERROR")]
 
 
-def test_a_failing_block_fails_the_build_naming_page_and_line(tmp_path):
-    config = scratch_site(tmp_path, """
-        # Scratch
-
-        Some prose.
-
-        ```python
-        total = 1 + 1
-        assert total == 3, "arithmetic is broken"
-        ```
-        """)
-    result = build_site(tmp_path / "site", config)
-    assert result.returncode != 0
-    assert "index.md, line 6: a block failed" in result.stderr
-    assert 'line 8' in result.stderr and "arithmetic is broken" in result.stderr
+def test_the_build_fails_once_and_reports_every_failing_page(scratch_build):
+    assert scratch_build.returncode != 0
+    failing = [name for name in PAGES if name not in ("stderr-shown.md",)]
+    assert f"{len(failing)} page(s) failed; each is reported above." in scratch_build.stderr
+    for name in failing:
+        assert f"-  {name}" in scratch_build.stderr, f"{name} is not reported"
+    assert "stderr-shown.md" not in "".join(errors_of(scratch_build))
 
 
-def test_a_block_the_grammar_misses_fails_the_build(tmp_path):
-    config = scratch_site(tmp_path, """
-        # Scratch
+def test_a_failing_block_fails_the_build_naming_page_and_line(scratch_build):
+    assert "failing.md, line 5: a block failed" in scratch_build.stderr
+    assert "line 7" in scratch_build.stderr and "arithmetic is broken" in scratch_build.stderr
 
-        ```python3
-        print("rendered as Python but never run")
-        ```
-        """)
-    result = build_site(tmp_path / "site", config)
-    assert result.returncode != 0
-    assert "1 Python blocks rendered, 0 collected" in result.stderr
+
+def test_every_fence_that_renders_as_python_but_would_not_run_is_named_at_once(scratch_build):
+    [report] = [entry for entry in errors_of(scratch_build) if "planted.md" in entry]
+    _, planted = planted_page()
+    for fence in planted:
+        if not fence.runs:
+            assert f"planted.md, line {fence.line}: ```{fence.spelling} renders as Python" in report
+
+
+@pytest.mark.parametrize("page, raised", [("exit-systemexit.md", "SystemExit: 0"), ("exit-sys-exit.md", "SystemExit"),
+                                          ("exit-keyboardinterrupt.md", "KeyboardInterrupt"),
+                                          ("exit-generatorexit.md", "GeneratorExit")])
+def test_a_block_leaving_the_program_fails_the_build_naming_page_line_and_exception(scratch_build, page, raised):
+    [report] = [entry for entry in errors_of(scratch_build) if f"-  {page}" in entry]
+    assert f"{page}, line 3: a block failed" in report and "the block raised" in report
+    assert "line 5" in report and raised in report
+
+
+def test_stderr_and_warnings_follow_the_tests_rules_in_the_build(scratch_build):
+    errors = "".join(errors_of(scratch_build))
+    assert "stderr-unshown.md, line 3" in errors and "only on stderr" in errors
+    assert "warning.md, line 3" in errors and "UserWarning: the reader would see this" in errors
+    assert "library-warning.md, line 3" in errors and "RuntimeWarning: divide by zero" in errors
+
+
+def test_the_build_checks_the_census_of_what_it_publishes(scratch_build):
+    assert "census-dropped.md: 0 Python blocks rendered, 1 collected" in scratch_build.stderr
