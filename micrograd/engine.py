@@ -47,30 +47,21 @@ _UNARY: dict[str, tuple[Callable[[float], float], Callable[[float, float], float
 }
 
 
-def _unary(op: str, doc: str) -> Callable[[Value], Value]:  # the method of a one-operand operation
+def _unary(x: Value, op: str) -> Value:  # a one-operand operation: its value, and its slope at x
     f, slope = _UNARY[op]
-
-    def method(self: Value) -> Value:
-        y = f(self.data)
-        return _node(y, op, self, None, slope(self.data, y))
-
-    method.__name__, method.__doc__ = op.lower(), doc
-    return method
+    y = f(x.data)
+    return _node(y, op, x, None, slope(x.data, y))
 
 
 class Value:
-    """A scalar in a computation graph, and the gradient of an output with respect to it.
-
-    Operations: + - * / (a number on either side), ** an int or float, unary -, exp, log, tanh,
-    relu, sigmoid. `data` is an int, float or numpy scalar, stored as a float; anything else, bool
-    too (`Value(True)` is nearly always a comparison passed by mistake), raises TypeError. A node
-    built by hand, `Value(data, _children, _op)`, has no local derivatives: gradients stop there.
-    """
+    """A scalar in a computation graph, and the gradient of an output with respect to it: + - * /
+    (a number on either side), ** a number, unary -, exp, log, tanh, relu, sigmoid. `data` is an int,
+    float or numpy scalar (not bool), stored as a float. `Value(data, _children, _op)`, built by hand,
+    has no local derivatives: gradients stop there."""
 
     __slots__ = ("data", "grad", "label")
     _op, _a, _b = "", None, None  # a leaf has no operation and no operands
-    # copy and pickle take a graph in topological order, so any depth works (see copying.py)
-    __copy__, __deepcopy__, __reduce__ = copying.copy, copying.deepcopy, copying.reduce
+    __copy__, __deepcopy__, __reduce__ = copying.copy, copying.deepcopy, copying.reduce  # any depth
 
     def __new__(cls, data: Number = 0.0, _children: Iterable = (), _op: str = "", label: str = "") -> Value:
         return _new(_Given if cls is Value and (_children or _op) else cls)  # room for what is given
@@ -135,11 +126,21 @@ class Value:
         out._n = n
         return out
 
-    exp = _unary("exp", "e ** self, inf where that is too large for a float.")
-    log = _unary("log", "The natural logarithm; the input must be positive.")
-    tanh = _unary("tanh", "The hyperbolic tangent: ±1 with gradient 0 for large inputs.")
-    relu = _unary("ReLU", "max(0, self), with gradient 0 at 0.")
-    sigmoid = _unary("sigmoid", "1 / (1 + e ** -self), without overflow for inputs of either sign.")
+    def exp(self) -> Value:
+        """e ** self, inf where that is too large for a float."""
+        return _unary(self, "exp")
+    def log(self) -> Value:  # noqa: E301  (one-operand operations, as one table)
+        """The natural logarithm; the input must be positive."""
+        return _unary(self, "log")
+    def tanh(self) -> Value:  # noqa: E301
+        """The hyperbolic tangent: ±1 with gradient 0 for large inputs."""
+        return _unary(self, "tanh")
+    def relu(self) -> Value:  # noqa: E301
+        """max(0, self), with gradient 0 at 0."""
+        return _unary(self, "ReLU")
+    def sigmoid(self) -> Value:  # noqa: E301
+        """1 / (1 + e ** -self), without overflow for inputs of either sign."""
+        return _unary(self, "sigmoid")
 
     # The rest are built from the operations above, as in the original, so the numbers match.
 
@@ -161,9 +162,8 @@ class Value:
         return NotImplemented if o is None else o * self**-1
 
     def backward(self) -> None:
-        """Set every node's `grad` to d(self)/d(node), in time linear in the graph's size. Like
-        PyTorch, each call adds to the grads of leaves (the Values you made, such as parameters), so
-        call `zero_grad()` between steps; computed nodes restart from 0."""
+        """Set every node's `grad` to d(self)/d(node). Like PyTorch, each call adds to the grads of
+        leaves (the Values you made), so call `zero_grad()` between steps; computed nodes restart at 0."""
         order = _topological_order(self)
         for node in order:
             node.grad = 0.0
