@@ -10,10 +10,12 @@ import pytest
 
 from sitekit import blocks
 from sitekit.blocks import sybil_for
+from sitekit.reference import docstring_sybil
 from sitekit.skips import ALLOWED_REASONS, none_allowed
 
-# Every block of every page is a test item, in page order (sitekit.blocks).
-pytest_collect_file = sybil_for("docs").pytest()
+# Every block of every page is a test item, in page order (sitekit.blocks), and so is every
+# `>>>` example in the package's docstrings (sitekit.reference).
+pytest_collect_file = (sybil_for("docs") + docstring_sybil()).pytest()
 
 pytest_plugins = ["pytester"]
 

@@ -75,6 +75,14 @@ class ValueGraph(graphviz.Digraph):
     Only `pipe()` is redirected; it is what Jupyter display
     (`_repr_mimebundle_`) uses. To save a file, write what `pipe()` returns:
     `Path("graph.svg").write_bytes(draw_dot(v).pipe("svg"))`.
+
+    Examples:
+        >>> from micrograd import Value, draw_dot
+        >>> graph = draw_dot(Value(2.0, label="a") * 3)
+        >>> graph.source.count("shape=record")  # a, the constant 3 and the product
+        3
+        >>> graph.pipe("svg", encoding="utf-8").startswith("<?xml")
+        True
     """
 
     def pipe(  # type: ignore[override]

@@ -31,10 +31,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from sitekit import census, languages, mathml, notebook, skips  # noqa: E402
+from sitekit import census, languages, mathml, notebook, reference, skips  # noqa: E402
 from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
@@ -59,6 +60,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+@event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
 def on_config(config):
     try:
         languages.check_highlight_config(config["mdx_configs"])
@@ -68,6 +70,7 @@ def on_config(config):
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
     # nbconvert reads its settings from here: each executed cell's printed output in one piece.
     os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "sitekit" / "jupyter")
+    reference.configure(config)
     return config
 
 
@@ -98,6 +101,8 @@ def on_files(files, config):
             url = config["site_url"] + file.url if config["site_url"] else None
             content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
+    for file in reference.pages(config):  # the API reference, a page per module
+        files.append(file)
     return files
 
 
@@ -114,9 +119,10 @@ def _run(markdown: str, page) -> dict:
     started = time.perf_counter()
     # mkdocs hands us the page without its front matter and leading blank lines; pad it
     # back so line numbers in errors are those of the file.
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    path = page.file.abs_src_path  # None for a generated page (the API reference)
+    source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
     skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
-    doc: Page = parse_text("\n" * skipped_lines + markdown, page.file.abs_src_path)
+    doc: Page = parse_text("\n" * skipped_lines + markdown, path or page.file.src_uri)
     if doc.rejected:
         raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     blocks = 0
@@ -172,9 +178,13 @@ def on_page_content(html: str, page, config, files) -> str:
     result = _pages.get(page.file.src_uri)
     if result is None:
         return html
-    count = census.Count(page.file.src_path, census.rendered_python_blocks(html), result["python_fences"])
+    # On an API reference page, mkdocstrings' source listings and signatures are not examples, and the
+    # docstrings' examples are run by the docstring tests (sitekit.reference.docstring_sybil).
+    rendered = census.rendered_python_blocks(html) - reference.listings(html)
+    examples = reference.examples_documented_on(page.markdown)
+    count = census.Count(page.file.src_path, rendered, result["python_fences"] + examples)
     if not count.ok:
-        _fail(census.mismatch_message(count))
+        _fail(reference.mismatch_message(count, examples))
     return _PYCON.sub(_copy_without_prompts, html)
 
 
