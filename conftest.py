@@ -15,7 +15,9 @@ from sitekit.skips import ALLOWED_REASONS, none_allowed
 
 # Every block of every page is a test item, in page order (sitekit.blocks), and so is every
 # `>>>` example in the package's docstrings (sitekit.reference).
-pytest_collect_file = (sybil_for("docs") + docstring_sybil()).pytest()
+_sybils = sybil_for("docs")
+_sybils.append(docstring_sybil())
+pytest_collect_file = _sybils.pytest()
 
 pytest_plugins = ["pytester"]
 

@@ -1,4 +1,8 @@
-"""Turn the value a block ends with into SVG, the same bytes on every run."""
+"""Turn the value a block ends with into SVG, the same bytes on every run.
+
+A graph or a figure becomes SVG; recorded backward steps (`micrograd.steps`)
+become a stepper, its one SVG inside controls (sitekit.stepper).
+"""
 
 from __future__ import annotations
 
@@ -28,13 +32,26 @@ def is_figure(value: Any) -> bool:
     return isinstance(value, Figure)
 
 
+def is_stepper(value: Any) -> bool:
+    # Only look at micrograd.steps if the value could be from it.
+    if type(value).__module__ != "micrograd.steps":
+        return False
+    from sitekit import stepper
+
+    return stepper.is_stepper(value)
+
+
 def displayable(value: Any) -> bool:
-    """True for the values the site shows as a picture: graphs and matplotlib figures."""
-    return value is not None and (is_graph(value) or is_figure(value))
+    """True for the values the site shows as a picture: graphs, matplotlib figures, steppers."""
+    return value is not None and (is_graph(value) or is_figure(value) or is_stepper(value))
 
 
 def to_svg(value: Any) -> str:
-    """Render a graph or figure as inline SVG (no XML prologue, no comments)."""
+    """Render a graph or figure as inline SVG (no XML prologue, no comments), a stepper as its HTML."""
+    if is_stepper(value):
+        from sitekit import stepper
+
+        return stepper.render(value)
     if is_graph(value):
         svg = value.pipe(format="svg", encoding="utf-8")
     elif is_figure(value):
@@ -45,7 +62,7 @@ def to_svg(value: Any) -> str:
             value.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         svg = buffer.getvalue()
     else:
-        raise TypeError(f"cannot display {type(value).__name__}: only graphs and figures")
+        raise TypeError(f"cannot display {type(value).__name__}: only graphs, figures and steppers")
     # Blank lines would end an HTML block inside Markdown, so drop them too.
     return "\n".join(line for line in _PROLOGUE.sub("", svg).splitlines() if line.strip())
 

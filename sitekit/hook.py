@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as htmllib
 import json
@@ -36,7 +37,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from sitekit import census, languages, mathml, notebook, reference, skips  # noqa: E402
-from sitekit.blocks import Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
+from sitekit.blocks import Block, Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
@@ -126,10 +127,11 @@ def _run(markdown: str, page) -> dict:
     if doc.rejected:
         raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     blocks = 0
-    for example, failure in run_page(doc):
-        blocks += 1
-        if failure:
-            raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
+    with _as_in_a_fresh_python():
+        for example, failure in run_page(doc):
+            blocks += 1
+            if failure:
+                raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
     seconds = time.perf_counter() - started
     if blocks:
         log.info(f"ran {page.file.src_path}: {blocks} blocks in {seconds:.1f} s")
@@ -138,10 +140,29 @@ def _run(markdown: str, page) -> dict:
         "python_fences": doc.python_fences,
         "needs": [(start - skipped_lines, end - skipped_lines, name, prefix)
                   for start, end, name, prefix in doc.needs],
+        # Invisible blocks are for the runners: they are taken out of what the site renders.
+        "invisible": [(region.start - skipped_lines, region.end - skipped_lines) for _, region in doc.regions
+                      if isinstance(region.parsed, Block) and not region.parsed.visible],
     }
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(result), encoding="utf-8")
     return result
+
+
+#: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins
+#: may raise it (mkdocstrings sets at least 2000), which would change what a page's deep
+#: recursion does.
+READER_RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def _as_in_a_fresh_python():
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(READER_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
 
 
 def _fail(message: str) -> None:
@@ -169,6 +190,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         reason = skips.NEEDS[name]
         edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
                                   f"without it this block does not run.</p>"))
+    # Out of the published page too, so that no Markdown extension reads their code as Markdown
+    # (autorefs took `h["loss"]` in a comment inside an admonition for a cross-reference).
+    edits += [(start, end, "") for start, end in result["invisible"]]
     for start, end, replacement in sorted(edits, reverse=True):
         markdown = markdown[:start] + replacement + markdown[end:]
     return markdown

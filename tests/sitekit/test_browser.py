@@ -2,14 +2,16 @@
 
 Serves the strict build on 127.0.0.1 and loads each page in Chromium or Chrome
 (whichever runs: see browser.py) through Playwright, in light and dark mode,
-saving a screenshot of each to `screenshots/`. Skipped, with the allow-listed
-reason, when there is none (and CI allows no skip).
+saving a screenshot of each to `screenshots/`; steps every stepper through,
+first to last and back, saving a screenshot of it half-way. Skipped, with the
+allow-listed reason, when there is none (and CI allows no skip).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,6 +147,119 @@ def test_every_page_loads_offline_and_renders(browser, server, built_site, schem
                     errors.append(f"copied {language} block does not compile ({error}): {text[:80]!r}")
         shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
+        failures += [f"{name}: {error}" for error in errors]
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+# --- the steppers (sitekit.stepper, docs/assets/stepper.js) -------------------
+
+STEPPER_BUTTONS = ["First step", "Previous step", "Next step", "Last step", "Play"]
+# What a stepper shows now: its step text and every node's gradient, by draw_dot's node number.
+STEPPER_STATE = """root => ({
+    now: root.querySelector('.mg-stepper__now').textContent,
+    why: root.querySelector('.mg-stepper__why').textContent,
+    grads: [...root.querySelectorAll('g.node[data-n]')]
+        .sort((a, b) => a.dataset.n - b.dataset.n)
+        .map(g => [...g.querySelectorAll('text')].pop().textContent),
+})"""
+# Put a stepper's top just under Material's header, scrolling down (scrolling up shows "Back to top").
+UNDER_HEADER = """root => {
+    const header = document.querySelector('.md-header').offsetHeight;
+    window.scrollTo(0, root.getBoundingClientRect().top + window.scrollY - header - 8);
+    root.focus({preventScroll: true});
+}"""
+
+
+def stepper_pages(site: Path) -> list[str]:
+    return [name for name in pages_of(site) if "data-stepper" in (site / name).read_text(encoding="utf-8")]
+
+
+def check_stepper(page, root, shot: Path) -> list[str]:
+    """Step a stepper from the first frame to the last and back, by keys and by buttons; the last
+    frame must show the gradients the page's backward() gives (recorded in it at build time)."""
+    problems = []
+    data = json.loads(root.get_attribute("data-steps"))
+    total = len(data["steps"])
+    start = [f"grad {g}" for g in data["start"]]
+    expected = [f"grad {g}" for g in data["expected"]]
+
+    def state() -> dict:
+        return root.evaluate(STEPPER_STATE)
+
+    for name in STEPPER_BUTTONS:
+        if root.get_by_role("button", name=name, exact=True).count() != 1:
+            problems.append(f"no button named {name!r}")
+    if root.locator('.mg-stepper__now[aria-live="polite"]').count() != 1:
+        problems.append("the step text is not in a live region")
+    root.evaluate(UNDER_HEADER)
+    page.keyboard.press("Home")
+    for _ in range(total // 2):
+        page.keyboard.press("ArrowRight")
+    box = root.bounding_box()
+    page.screenshot(path=str(shot), clip={"x": box["x"] - 4, "y": box["y"] - 4, "width": box["width"] + 8,
+                                          "height": min(box["height"], 1400) + 8})
+    page.keyboard.press("End")
+    if state()["grads"] != expected:
+        problems.append(f"End does not show backward()'s gradients: {state()['grads']} != {expected}")
+    page.keyboard.press("Home")
+    if state()["grads"] != start or not state()["now"].startswith(f"Step 0 of {total}: "):
+        problems.append("Home does not show the gradients before the first step")
+    frames = [start]
+    for k in range(1, total + 1):
+        page.keyboard.press("ArrowRight")
+        now = state()
+        if not now["now"].startswith(f"Step {k} of {total}: "):
+            problems.append(f"ArrowRight shows {now['now'][:40]!r} for step {k}")
+        frames.append(now["grads"])
+    if frames[-1] != expected:
+        problems.append("stepping to the last frame does not end at backward()'s gradients")
+    page.keyboard.press("ArrowRight")  # past the end: stays
+    for k in range(total - 1, -1, -1):
+        page.keyboard.press("ArrowLeft")
+        if state()["grads"] != frames[k]:
+            problems.append(f"ArrowLeft back to step {k} shows other gradients than going forward")
+    for name, k in [("Next step", 1), ("Last step", total), ("Previous step", total - 1), ("First step", 0)]:
+        root.get_by_role("button", name=name, exact=True).click()
+        if not state()["now"].startswith(f"Step {k} of {total}: "):
+            problems.append(f"{name} did not go to step {k}")
+    root.locator('g.node[data-n="0"]').click()
+    if state()["why"] != data["why"][0]:
+        problems.append(f"clicking node 0 shows {state()['why'][:60]!r}")
+    if len(data["why"]) > 1:
+        page.keyboard.press("ArrowDown")
+        if state()["why"] != data["why"][1]:
+            problems.append("ArrowDown on a node does not move to the next node")
+    return problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_stepper_steps_to_backwards_gradients_and_back(browser, server, built_site, scheme):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pages = stepper_pages(built_site)
+    assert {name.split("/")[1][:2] for name in pages} >= {"04", "05", "06", "07", "11"}
+    failures: list[str] = []
+    for name in pages:
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+        page.on("request", lambda request: urlsplit(request.url).hostname not in LOOPBACK
+                and urlsplit(request.url).scheme not in ("data", "blob")
+                and errors.append(f"request left the machine: {request.url}"))
+        page.goto(server + name, wait_until="networkidle")
+        roots = page.locator("[data-stepper]").all()
+        for i, root in enumerate(roots):
+            shot = SCREENSHOTS / f"stepper-{name.split('/')[1]}-{i + 1}-{scheme}.png"
+            errors += [f"stepper {i + 1}: {problem}" for problem in check_stepper(page, root, shot)]
+        play = roots[0].get_by_role("button", name="Play", exact=True)
+        play.click()
+        page.wait_for_timeout(1500)  # one step every 1.2 s
+        if play.get_attribute("aria-pressed") != "true" or not roots[0].evaluate(STEPPER_STATE)["now"].startswith(
+                "Step 1 of"):
+            errors.append("Play does not step on its own")
+        play.click()
         failures += [f"{name}: {error}" for error in errors]
         context.close()
     assert not failures, "\n".join(failures)

@@ -15,8 +15,7 @@ import pytest
 
 from sitekit import census, reference
 
-from .conftest import ROOT
-from .test_build import scratch_site
+from .conftest import ROOT, scratch_site
 
 
 def inventory(site: Path) -> dict[str, str]:
@@ -137,7 +136,7 @@ def documented() -> int:
 def build_scratch_reference(tmp_path: Path, module: str, page: str) -> subprocess.CompletedProcess:
     """Strictly build a one-page site documenting `scratchmod` with the real site's settings."""
     (tmp_path / "scratchmod.py").write_text(module)
-    config = scratch_site(tmp_path, page)
+    config = scratch_site(tmp_path, {"index.md": page})
     config.write_text(config.read_text() + textwrap.dedent(f"""
         plugins:
           - search
