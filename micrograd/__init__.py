@@ -10,7 +10,9 @@
 
 from micrograd.data import make_moons
 from micrograd.engine import Value
+from micrograd.gradcheck import GradcheckError, gradcheck
 from micrograd.graph import draw_dot, draw_network
 from micrograd.nn import MLP, Layer, Module, Neuron
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network", "make_moons"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network", "make_moons", "gradcheck",
+           "GradcheckError"]

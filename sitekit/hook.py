@@ -66,6 +66,8 @@ def on_config(config):
         raise PluginError(str(error)) from None
     # Notebook kernels inherit this: their SVG figures then come out the same on every build.
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
+    # nbconvert reads its settings from here: each executed cell's printed output in one piece.
+    os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "sitekit" / "jupyter")
     return config
 
 

@@ -10,13 +10,15 @@ import pytest
 
 import micrograd
 
-MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data"]
+MODULES = ["micrograd", "micrograd.engine", "micrograd.nn", "micrograd.graph", "micrograd.data", "micrograd.gradcheck"]
 
 
 def test_exports() -> None:
-    from micrograd import MLP, Layer, Module, Neuron, Value, draw_dot, draw_network, make_moons  # noqa: F401
+    from micrograd import (MLP, GradcheckError, Layer, Module, Neuron, Value, draw_dot,  # noqa: F401
+                           draw_network, gradcheck, make_moons)
 
-    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network", "make_moons"}
+    assert set(micrograd.__all__) == {"Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "draw_network",
+                                      "make_moons", "gradcheck", "GradcheckError"}
 
 
 def test_original_import_paths() -> None:
