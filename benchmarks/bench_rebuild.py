@@ -95,6 +95,7 @@ def main() -> int:
     parser.add_argument("--code-edits", choices=["first", "all"], default="first")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    args.chapters = [(ROOT / chapter).resolve() for chapter in args.chapters]
 
     os.chdir(ROOT)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -23,10 +23,12 @@ import os
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from sitekit.blocks import Block, Page, parse_text, run_page
 
+ROOT = Path(__file__).resolve().parents[1]
 #: Imported once by the server process the workers fork from (never micrograd or sitekit).
 _PRELOAD = ["sybil", "numpy", "graphviz", "matplotlib", "matplotlib.pyplot"]
 
@@ -86,6 +88,10 @@ class Runner:
             one_page_each = {"max_tasks_per_child": 1} if sys.version_info >= (3, 11) else {}
             self._pool = ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, 4)), mp_context=_context(),
                                              **one_page_each)
+        # A worker takes this process's sys.path, and must import this `sitekit` (mkdocs puts
+        # the config's folder on sys.path only while it loads the hook).
+        if str(ROOT) not in sys.path:
+            sys.path.append(str(ROOT))
         self._runs[path] = (text, self._pool.submit(run, text, path))
 
     def result(self, path: str, text: str) -> dict | None:
