@@ -12,10 +12,14 @@ import pytest
 
 from sitekit import blocks
 from sitekit.blocks import sybil_for
+from sitekit.reference import docstring_sybil
 from sitekit.skips import ALLOWED_REASONS, none_allowed
 
-# Every block of every page is a test item, in page order (sitekit.blocks).
-pytest_collect_file = sybil_for("docs").pytest()
+# Every block of every page is a test item, in page order (sitekit.blocks), and so is every
+# `>>>` example in the package's docstrings (sitekit.reference).
+_sybils = sybil_for("docs")
+_sybils.append(docstring_sybil())
+pytest_collect_file = _sybils.pytest()
 
 pytest_plugins = ["pytester"]
 
@@ -43,7 +47,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     (Marked as each item is collected: pytest-xdist reads the groups in its own
     pytest_collection_modifyitems.)"""
     path = Path(str(item.path))
-    if path.is_relative_to(ROOT / "docs"):
+    if type(item).__name__ == "SybilItem" or path.is_relative_to(ROOT / "docs"):
+        # (a module's docstring examples, collected by Sybil too, likewise share a namespace)
         item.add_marker(pytest.mark.xdist_group(f"page {path.relative_to(ROOT).as_posix()}"))
 
 

@@ -1,11 +1,12 @@
 """micrograd: a tiny scalar autograd engine and a neural-network library on top of it.
 
->>> from micrograd import Value
->>> a = Value(2.0)
->>> b = a * a + 1
->>> b.backward()
->>> a.grad
-4.0
+Examples:
+    >>> from micrograd import Value
+    >>> a = Value(2.0)
+    >>> b = a * a + 1
+    >>> b.backward()
+    >>> a.grad
+    4.0
 """
 
 from micrograd.data import make_moons

@@ -24,6 +24,14 @@ def make_moons(
     `noise` is the standard deviation of the Gaussian noise added to every
     coordinate. The same `seed` gives the same arrays on every machine
     (NumPy's `default_rng`); `seed=None` draws fresh randomness.
+
+    Examples:
+        >>> from micrograd import make_moons
+        >>> X, y = make_moons(n_samples=6, noise=0.0)
+        >>> X.shape, y.shape
+        ((6, 2), (6,))
+        >>> sorted(y.tolist())
+        [-1, -1, -1, 1, 1, 1]
     """
     if n_samples < 0:
         raise ValueError(f"n_samples must be >= 0, got {n_samples}")

@@ -1,12 +1,13 @@
 """Check the gradients `backward()` computes against finite differences, like `torch.autograd.gradcheck`.
 
->>> from micrograd import Value, gradcheck
->>> gradcheck(lambda a, b: a * b + (a / b).tanh(), [2.0, -1.5])
-True
->>> gradcheck(lambda a: a * a.data, [3.0])  # .data cuts the graph: backward() misses one path
-Traceback (most recent call last):
-  ...
-micrograd.GradcheckError: input 0: backward() gives 3, finite differences give 6 (tolerance 0.00601)
+Examples:
+    >>> from micrograd import Value, gradcheck
+    >>> gradcheck(lambda a, b: a * b + (a / b).tanh(), [2.0, -1.5])
+    True
+    >>> gradcheck(lambda a: a * a.data, [3.0])  # .data cuts the graph: backward() misses one path
+    Traceback (most recent call last):
+      ...
+    micrograd.GradcheckError: input 0: backward() gives 3, finite differences give 6 (tolerance 0.00601)
 """
 
 from __future__ import annotations

@@ -7,13 +7,82 @@ random initialisation (Python's `random` module, in the same order, so
 
 from __future__ import annotations
 
+import numbers
 import random
-from typing import Literal, Sequence, Union
+from collections.abc import Sequence
+from typing import Literal, Union
 
 from micrograd.engine import Value
 
 Activation = Literal["relu", "tanh", "linear"]
+ACTIVATIONS = ("relu", "tanh", "linear")
 Input = Union[float, Value]
+
+
+def _ordered(x: object) -> bool:
+    """True for a list, a tuple, another ordered sequence or a 1-D numpy array; False for str, dict, set, ..."""
+    ndim = getattr(x, "ndim", None)  # numpy arrays are not Sequences, but 1-D ones (a row of X) are fine
+    return ndim == 1 if ndim is not None else isinstance(x, Sequence) and not isinstance(x, (str, bytes))
+
+
+def _size(name: str, n: object) -> int:
+    """`n` checked as a size: an int (numpy ints too, not bool) of at least 1."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be an int, not {type(n).__name__} {n!r}")
+    if n < 1:
+        raise ValueError(f"{name} must be at least 1, not {n}")
+    return int(n)
+
+
+def _layer_sizes(nouts: object) -> list[int]:
+    """`nouts` checked as the list of layer sizes of an MLP."""
+    if not _ordered(nouts):
+        raise TypeError(
+            f"MLP(nin, nouts): nouts must be a list of layer sizes, such as [16, 16, 1], "
+            f"not {type(nouts).__name__} {nouts!r}"
+        )
+    sizes = [_size(f"nouts[{i}]", n) for i, n in enumerate(nouts)]  # type: ignore[call-overload]
+    if not sizes:
+        raise ValueError("MLP(nin, nouts): nouts must hold at least one layer size, such as [1]")
+    return sizes
+
+
+def _activation(kind: object, allowed: tuple[str, ...] = ACTIVATIONS) -> Activation:
+    """`kind` checked as the name of one of the `allowed` activations."""
+    names = ", ".join(map(repr, allowed[:-1])) + f" or {allowed[-1]!r}"
+    if not isinstance(kind, str):
+        raise TypeError(f"activation must be {names}, not {type(kind).__name__} {kind!r}")
+    if kind not in allowed:
+        raise ValueError(f"activation must be {names}, not {kind!r}")
+    return kind  # type: ignore[return-value]
+
+
+def _nonlin(on: object) -> bool:
+    """`on` checked as the original's ReLU/linear switch, which is a bool."""
+    if not isinstance(on, bool):
+        hint = f"activation={on!r}" if isinstance(on, str) and on in ACTIVATIONS else "activation='tanh'"
+        raise TypeError(f"nonlin must be True (ReLU) or False (linear), not {on!r}; to name an activation use {hint}")
+    return on
+
+
+def _inputs(x: object, n: int, who: str) -> Sequence[Input]:
+    """`x` checked as `n` inputs (numbers or Values) in an ordered sequence."""
+    if type(x) is not list and type(x) is not tuple and not _ordered(x):  # lists first: this runs per neuron
+        shape = f" of shape {x.shape}" if hasattr(x, "shape") else ""  # type: ignore[attr-defined]
+        raise TypeError(f"{who} takes a list, a tuple or a 1-D array of inputs, not {type(x).__name__}{shape}")
+    if len(x) != n:  # type: ignore[arg-type]
+        raise ValueError(f"{who} expects {n} inputs, got {len(x)}")  # type: ignore[arg-type]
+    return x  # type: ignore[return-value]
+
+
+def _check_numbers(x: Sequence[object]) -> None:
+    """Raise TypeError naming the first input that is neither a number nor a Value.
+
+    Called only once an operation has failed, so correct inputs cost nothing.
+    """
+    for i, xi in enumerate(x):
+        if isinstance(xi, bool) or not isinstance(xi, (Value, numbers.Real)):
+            raise TypeError(f"inputs must be numbers or Values; input {i} is {type(xi).__name__} {xi!r}")
 
 
 # --8<-- [start:module]
@@ -43,25 +112,44 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, nonlin: bool = True, activation: Activation | None = None) -> None:
-        if activation is None:
-            activation = "relu" if nonlin else "linear"
-        if activation not in ("relu", "tanh", "linear"):
-            raise ValueError(f"activation must be 'relu', 'tanh' or 'linear', not {activation!r}")
-        self.activation: Activation = activation
+        nin, nonlin = _size("nin", nin), _nonlin(nonlin)
+        self.activation = activation if activation is not None else "relu" if nonlin else "linear"
         self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(random.uniform(-1, 1)) if activation == "tanh" else Value(0)
+        self.b = Value(random.uniform(-1, 1)) if self.activation == "tanh" else Value(0)
+
+    @property
+    def activation(self) -> Activation:
+        """"relu", "tanh" or "linear"; may be set to any of them (the weights stay as they are)."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, kind: Activation) -> None:
+        self._activation = _activation(kind)
 
     @property
     def nonlin(self) -> bool:
-        """True unless the neuron is linear (the original's attribute)."""
+        """True unless the neuron is linear: the original's attribute, and settable as there.
+
+        Setting it False makes the neuron linear. Setting it True gives a linear
+        neuron the original's nonlinearity, ReLU; a tanh or ReLU neuron stays as it is.
+        """
         return self.activation != "linear"
+
+    @nonlin.setter
+    def nonlin(self, on: bool) -> None:
+        if not _nonlin(on):
+            self.activation = "linear"
+        elif self.activation == "linear":
+            self.activation = "relu"
 
     def __call__(self, x: Sequence[Input]) -> Value:
         """The neuron's output for inputs `x` (floats or Values), one per weight."""
-        if len(x) != len(self.w):
-            raise ValueError(f"expected {len(self.w)} inputs, got {len(x)}")
-        # b + w0*x0 + w1*x1 + ..., added in exactly this order so the numbers match the original
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        x = _inputs(x, len(self.w), "Neuron")
+        try:  # b + w0*x0 + w1*x1 + ..., added in exactly this order so the numbers match the original
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        except TypeError:
+            _check_numbers(x)  # says which input is not a number or a Value, if one is not
+            raise
         if self.activation == "relu":
             return act.relu()
         return act.tanh() if self.activation == "tanh" else act
@@ -81,10 +169,11 @@ class Layer(Module):
     """`nout` neurons that each see the same `nin` inputs; extra arguments go to `Neuron`."""
 
     def __init__(self, nin: int, nout: int, **kwargs: object) -> None:
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]  # type: ignore[arg-type]
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(_size("nout", nout))]  # type: ignore[arg-type]
 
     def __call__(self, x: Sequence[Input]) -> Value | list[Value]:
         """One output per neuron; a single Value (not a list) when the layer has one neuron."""
+        x = _inputs(x, len(self.neurons[0].w), "Layer")
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -107,20 +196,17 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: Literal["relu", "tanh"] = "relu") -> None:
-        if activation not in ("relu", "tanh"):
-            raise ValueError(f"activation must be 'relu' or 'tanh', not {activation!r}")
-        self.nin = nin
-        sizes = [nin, *nouts]
-        kinds: list[Activation] = [activation] * len(nouts)
-        if kinds and activation == "relu":  # the original's last layer is linear; the lecture's is tanh
+        _activation(activation, allowed=("relu", "tanh"))
+        self.nin = _size("nin", nin)
+        sizes = [self.nin, *_layer_sizes(nouts)]
+        kinds: list[Activation] = [activation] * (len(sizes) - 1)
+        if activation == "relu":  # the original's last layer is linear; the lecture's is tanh
             kinds[-1] = "linear"
         self.layers = [Layer(sizes[i], sizes[i + 1], activation=kind) for i, kind in enumerate(kinds)]
 
     def __call__(self, x: Sequence[Input]) -> Value | list[Value]:
         """The network's output for inputs `x`: a Value if the last layer has one neuron, else a list."""
-        if len(x) != self.nin:
-            raise ValueError(f"MLP expects {self.nin} inputs, got {len(x)}")
-        out: Value | Sequence[Input] = x
+        out: Value | Sequence[Input] = _inputs(x, self.nin, "MLP")
         for layer in self.layers:
             out = layer([out] if isinstance(out, Value) else out)
         return out

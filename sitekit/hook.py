@@ -26,7 +26,6 @@ import logging
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 # mkdocs loads this file by path; make its siblings importable as `sitekit`.
@@ -35,13 +34,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from mkdocs.utils import meta  # noqa: E402
 
-from sitekit import census, languages, mathml, notebook, pagerun, skips  # noqa: E402
-from sitekit.blocks import Page, line_prefix, parse_text, session_code  # noqa: E402
+from sitekit import census, languages, mathml, notebook, pagerun, reference, skips  # noqa: E402
+from sitekit.pagerun import READER_RECURSION_LIMIT  # noqa: E402,F401  (the tests read it here)
+from sitekit.blocks import Block, Page, line_prefix, parse_text, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
@@ -74,6 +75,7 @@ def _installed() -> list[tuple[str, str]]:
     return sorted((dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions())
 
 
+@event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
 def on_config(config):
     try:
         languages.check_highlight_config(config["mdx_configs"])
@@ -83,6 +85,7 @@ def on_config(config):
     os.environ["MATPLOTLIBRC"] = str(ROOT / "sitekit" / "matplotlibrc")
     # nbconvert reads its settings from here: each executed cell's printed output in one piece.
     os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "sitekit" / "jupyter")
+    reference.configure(config)
     return config
 
 
@@ -117,6 +120,8 @@ def on_files(files, config):
             url = config["site_url"] + file.url if config["site_url"] else None
             content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
+    for file in reference.pages(config):  # the API reference, a page per module
+        files.append(file)
     # Pages are read in this order. Executed notebooks (mkdocs-jupyter runs them in this
     # process as it reads them) go first, so that they run while the workers run the pages.
     return Files(sorted(files, key=lambda file: not (file.is_documentation_page()
@@ -149,6 +154,8 @@ def _cached(key: str) -> dict | None:
 
 def _start(file) -> None:
     """Start the page's run in a worker now, unless a cached run will do."""
+    if not file.abs_src_path:  # a generated page (the API reference): run when it is read
+        return
     try:
         markdown, padded = _source(file)
         doc = parse_text(padded, file.abs_src_path)
@@ -161,9 +168,10 @@ def _start(file) -> None:
 def _run(markdown: str, page) -> tuple[Page, dict]:
     """The page parsed, and its run (from the cache, the worker it started in, or run now):
     the pictures by block index."""
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    path = page.file.abs_src_path  # None for a generated page (the API reference)
+    source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
     padded = _padded(source, markdown)
-    doc: Page = parse_text(padded, page.file.abs_src_path)
+    doc: Page = parse_text(padded, path or page.file.src_uri)
     if doc.rejected:
         raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
     key = pagerun.run_key(doc, _state["fingerprint"])
@@ -171,7 +179,7 @@ def _run(markdown: str, page) -> tuple[Page, dict]:
     if result is not None:
         return doc, result
     # Started in on_files with this text, or (another plugin changed the page) run here.
-    result = _runner.result(page.file.src_uri, padded) or pagerun.run(padded, page.file.abs_src_path)
+    result = _runner.result(page.file.src_uri, padded) or pagerun.run(padded, path or page.file.src_uri)
     if "failure" in result:
         raise PluginError(f"{page.file.src_path}, {result['failure']}")
     if result["blocks"]:
@@ -212,6 +220,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         reason = skips.NEEDS[name]
         edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
                                   f"without it this block does not run.</p>"))
+    # Out of the published page too, so that no Markdown extension reads their code as Markdown
+    # (autorefs took `h["loss"]` in a comment inside an admonition for a cross-reference).
+    edits += [(region.start - skipped, region.end - skipped, "") for _, region in doc.regions
+              if isinstance(region.parsed, Block) and not region.parsed.visible]
     for start, end, replacement in sorted(edits, reverse=True):
         markdown = markdown[:start] + replacement + markdown[end:]
     return markdown
@@ -221,9 +233,13 @@ def on_page_content(html: str, page, config, files) -> str:
     result = _pages.get(page.file.src_uri)
     if result is None:
         return html
-    count = census.Count(page.file.src_path, census.rendered_python_blocks(html), result["python_fences"])
+    # On an API reference page, mkdocstrings' source listings and signatures are not examples, and the
+    # docstrings' examples are run by the docstring tests (sitekit.reference.docstring_sybil).
+    rendered = census.rendered_python_blocks(html) - reference.listings(html)
+    examples = reference.examples_documented_on(page.markdown)
+    count = census.Count(page.file.src_path, rendered, result["python_fences"] + examples)
     if not count.ok:
-        _fail(census.mismatch_message(count))
+        _fail(reference.mismatch_message(count, examples))
     return _PYCON.sub(_copy_without_prompts, html)
 
 

@@ -29,11 +29,17 @@ from IPython.core.pylabtools import select_figure_formats
 select_figure_formats(get_ipython(), {"svg"})"""
 
 
+#: A link to the API reference, `[text][micrograd.engine.Value]` (mkdocs-autorefs): a notebook has no
+#: reference to link to, so it keeps the text.
+_API_LINK = re.compile(r"\[([^\]\n]+)\]\[(micrograd(?:\.\w+)*)\]")
+
+
 def _prose(markdown: str) -> str:
-    """Material's Markdown made plain: admonition and tab headings become bold lines, and
-    nothing stays indented (Jupyter would read an indented line as code)."""
+    """Material's Markdown made plain: admonition and tab headings become bold lines, links to
+    the API reference become their text, and nothing stays indented (Jupyter would read an
+    indented line as code)."""
     lines = []
-    for line in _COMMENT.sub("", markdown).splitlines():
+    for line in _API_LINK.sub(r"\1", _COMMENT.sub("", markdown)).splitlines():
         stripped = line.strip()
         heading = _ADMONITION.match(stripped) or _TAB.match(stripped)
         if heading:

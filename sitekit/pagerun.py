@@ -16,12 +16,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -60,12 +62,29 @@ def run(text: str, path: str) -> dict:
     doc = parse_text(text, path)
     index_of_end = {example.region.end: index for index, example in enumerate(doc)}
     blocks = 0
-    for example, failure in run_page(doc):
-        blocks += 1
-        if failure:
-            return {"failure": f"line {example.line}: a block failed:\n{failure}"}
+    with _as_in_a_fresh_python():
+        for example, failure in run_page(doc):
+            blocks += 1
+            if failure:
+                return {"failure": f"line {example.line}: a block failed:\n{failure}"}
     return {"displays": {str(index_of_end[end]): svg for end, svg in doc.displays.items()},
             "blocks": blocks, "seconds": time.perf_counter() - started}
+
+
+#: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins
+#: may raise it (mkdocstrings sets at least 2000), which would change what a page's deep
+#: recursion does (a page run in the build's own process, or a worker forked from it).
+READER_RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def _as_in_a_fresh_python() -> Iterator[None]:
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(READER_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
 
 
 def _context() -> multiprocessing.context.BaseContext:

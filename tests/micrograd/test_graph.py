@@ -132,6 +132,15 @@ def test_same_graph_gives_byte_identical_svg() -> None:
     assert draw_dot(first).pipe("svg") == svg
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_a_fresh_process(script: str, hash_seed: int) -> bytes:
+    """What `script` writes to stdout when run by a new Python, from the repository's root."""
+    env = {"PYTHONHASHSEED": str(hash_seed), "PATH": "", "SYSTEMROOT": ""}
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True, env=env).stdout
+
+
 def test_svg_is_identical_in_a_fresh_process() -> None:
     script = (
         "from tests.micrograd.test_graph import lecture_neuron\n"
@@ -139,12 +148,7 @@ def test_svg_is_identical_in_a_fresh_process() -> None:
         "import sys\n"
         "sys.stdout.buffer.write(draw_dot(lecture_neuron()).pipe('svg'))\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
-        env={"PYTHONHASHSEED": "123", "PATH": "", "SYSTEMROOT": ""},
-    )
-    assert result.stdout == draw_dot(lecture_neuron()).pipe("svg")
+    assert in_a_fresh_process(script, 123) == draw_dot(lecture_neuron()).pipe("svg")
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -237,6 +241,236 @@ def test_a_set_based_graph_draws_the_same_whatever_the_ids() -> None:
     assert len(sources) == 1
 
 
+# --- what draw_dot accepts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("thing", [3.0, None, "a", [Value(1.0)], object()])
+def test_draw_dot_of_something_else_than_a_value_is_a_type_error(thing: object) -> None:
+    with pytest.raises(TypeError, match="draw_dot expects a Value .anything with data, grad, label, _op and _prev"):
+        draw_dot(thing)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="trace expects a Value"):
+        trace(thing)  # type: ignore[arg-type]
+
+
+# --- labels draw as written --------------------------------------------------------------------------
+
+
+def drawn_label(v: Value) -> str:
+    """The label as the SVG shows it: the record's text lines but data and grad, unescaped."""
+    import html
+
+    svg = draw_dot(v).pipe("svg", encoding="utf-8")
+    texts = [html.unescape(t).replace("\xa0", " ") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert texts[-2:] == [f"data {v.data:.4f}", f"grad {v.grad:.4f}"]
+    return "\n".join(texts[:-2])
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "x1*w1 + x2*w2", 'a|b {c} <d> "e" \\', "R&D", "&lt;not an entity&gt;", "&amp;", "a\nb", "three\nshort\nlines",
+        "  two leading", "trailing  ", "in  between   spaces", "\\n is not a newline", "θ = 2π", "日本語", "∂L/∂w",
+        "".join(chr(c) for c in range(32, 127)),
+    ],
+)
+def test_printable_labels_draw_as_written(label: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == label
+
+
+@pytest.mark.parametrize(("label", "shown"), [(3, "3"), (1.5, "1.5"), (None, "None"), ((1, 2), "(1, 2)"), (["w", 0], "['w', 0]")])
+def test_labels_that_are_not_strings_are_formatted_as_the_original_does(label: object, shown: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == shown == "%s" % (label,)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("label", "shown"), [("a\x00b", "a\\x00b"), ("tab\there", "tab\\there"), ("\x1b[31m", "\\x1b[31m"),
+                                              ("\x7f", "\\x7f"), ("\u2028", "\\u2028"), ("\ud800", "\\ud800")])
+def test_unprintable_characters_are_drawn_as_their_escapes(label: str, shown: str) -> None:
+    assert drawn_label(Value(1.0, label=label)) == shown
+
+
+def test_windows_and_old_mac_line_ends_are_line_breaks_too() -> None:
+    assert drawn_label(Value(1.0, label="a\r\nb\rc")) == "a\nb\nc"
+
+
+def test_non_ascii_labels_draw_without_a_warning(capfd: pytest.CaptureFixture[str]) -> None:
+    dot = draw_dot(Value(1.0, label="θ"))
+    dot.pipe("svg")
+    dot._repr_mimebundle_()
+    assert capfd.readouterr().err == ""
+
+
+def test_other_warnings_of_graphviz_pure_still_reach_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    dot = draw_dot(Value(1.0, label="θ"))
+    dot.graph_attr["fontname"] = "NoSuchFont"
+    dot.node_attr["fontname"] = "NoSuchFont"
+    dot.pipe("svg")
+    err = capfd.readouterr().err
+    assert "NoSuchFont" in err and "non-ASCII" not in err
+    dot.pipe("svg", quiet=True)
+    assert capfd.readouterr().err == ""
+
+
+# --- a graph of twins draws the same in every process -------------------------------------------------
+
+TWINS = """
+import sys
+from micrograd import draw_dot
+
+class V:  # a chapter's Value: children in a set, hashed by id()
+    def __init__(self, data, children=(), op=""):
+        self.data, self.grad, self.label, self._op, self._prev = data, 0.0, "", op, set(children)
+    def __add__(self, other):
+        return V(self.data + other.data, (self, other), "+")
+    def __mul__(self, other):
+        return V(self.data * other.data, (self, other), "*")
+
+_ = [object() for _ in range({padding})]  # moves the ids about
+a, b = V(2.0), V(2.0)
+c, d, e = V(3.0), V(3.0), V(3.0)
+graphs = [a * b + a, (a * b) * (a * b), c * d + d * e, (c + d) * (d + e) + c]
+sys.stdout.write("\\n".join(draw_dot(g).source for g in graphs))  # the same DOT gives the same SVG
+"""
+
+
+def test_identical_unlabelled_twins_draw_the_same_bytes_in_every_process() -> None:
+    paddings = [0, 1, 3, 17, 100, 1001, 5, 64]
+    outputs = {in_a_fresh_process(TWINS.format(padding=padding), seed) for seed, padding in enumerate(paddings)}
+    assert len(outputs) == 1
+
+
+def twins_expression(padding: int) -> SetValue:
+    _ = [object() for _ in range(padding)]
+    a, b = SetValue(2.0), SetValue(2.0)
+    return a * b + a
+
+
+def test_twins_are_told_apart_by_where_they_are_used() -> None:
+    sources = {draw_dot(twins_expression(padding)).source for padding in range(40)}  # type: ignore[arg-type]
+    assert len(sources) == 1
+    nodes, edges = trace(twins_expression(0))  # type: ignore[arg-type]
+    a_used_twice = [n for n in nodes if sum(child is n for child, _ in edges) == 2]
+    assert len(a_used_twice) == 1 and nodes.index(a_used_twice[0]) == 0  # the same one first, every time
+
+
+# --- big graphs: bounded layout effort, a quick layout, or a clear refusal ------------------------------
+
+
+def dense(leaves: int, steps: int) -> Value:
+    """Shared leaves used all along a long sum: dot's hardest case (edges that span many ranks)."""
+    xs = [Value(float(i), label=f"x{i}") for i in range(leaves)]
+    pairs = [(i, j) for i in range(leaves) for j in range(i + 1, leaves)]
+    y = Value(0.0, label="y")
+    for k in range(steps):
+        i, j = pairs[k % len(pairs)]
+        y = y + xs[i] * xs[j]
+    return y
+
+
+def chain(n: int) -> Value:
+    y = Value(1.0)
+    for _ in range(n):
+        y = y * 1.01 + 1
+    return y
+
+
+def test_small_graphs_are_left_to_graphvizs_defaults() -> None:
+    for v in (lecture_neuron(), chain(200), dense(10, 10)):
+        assert dict(draw_dot(v).graph_attr) == {"rankdir": "LR", "bgcolor": "white"}
+
+
+def test_bigger_graphs_limit_dots_effort() -> None:
+    dot = draw_dot(dense(50, 60))  # 171 values, but edges across some 4,600 ranks
+    assert {k: dot.graph_attr[k] for k in micrograd.graph.EFFORT_LIMITS} == micrograd.graph.EFFORT_LIMITS
+    assert "layout" not in dot.graph_attr
+    assert draw_dot(chain(600)).graph_attr["nslimit"] == "1"  # 2,401 values in a row: 3,601 boxes
+
+
+def test_a_graph_too_big_for_a_legible_layout_warns_and_is_drawn_quickly() -> None:
+    y = dense(50, 475)  # 1,001 values; dot would need about 450,000 boxes and minutes
+    with pytest.warns(micrograd.graph.LargeGraphWarning, match=r"1,001 values and 1,900 edges.*draw a part of it"):
+        dot = draw_dot(y)
+    assert dot.graph_attr["layout"] == "nop2" and dot.graph_attr["splines"] == "line"
+    positioned = {line.split()[0] for line in dot.body if "pos=" in line}
+    assert len(positioned) == 1001 + 950  # every record and every operation
+    assert dot.pipe("svg").startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_the_quick_layout_keeps_boxes_apart_and_inputs_first(monkeypatch: pytest.MonkeyPatch, rankdir: str) -> None:
+    monkeypatch.setattr(micrograd.graph, "EXACT_UP_TO", {"boxes": 0, "virtual": -1})
+    monkeypatch.setattr(micrograd.graph, "BOUNDED_UP_TO", {"boxes": 0, "virtual": -1})
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        dot = draw_dot(dense(6, 20), rankdir=rankdir)
+    boxes = {}  # Graphviz's own sizes of the boxes at the positions we gave: name -> (x, y, w, h)
+    for line in dot.pipe("plain", encoding="utf-8").splitlines():
+        if line.startswith("node "):
+            _, name, x, y, w, h = line.split()[:6]
+            boxes[name] = tuple(map(float, (x, y, w, h)))
+    names = sorted(boxes)
+    for i, p in enumerate(names):
+        for q in names[i + 1:]:
+            (x1, y1, w1, h1), (x2, y2, w2, h2) = boxes[p], boxes[q]
+            assert abs(x1 - x2) >= (w1 + w2) / 2 or abs(y1 - y2) >= (h1 + h2) / 2, f"{p} overlaps {q}"
+    leaf, out = boxes["n1"], boxes[max(names, key=lambda n: int(re.sub(r"\D", "", n)))]  # x0 and the output
+    axis, sign = {"LR": (0, 1), "RL": (0, -1), "TB": (1, -1), "BT": (1, 1)}[rankdir]
+    assert sign * (out[axis] - leaf[axis]) > 0  # the inputs come first in the reading direction
+
+
+def test_the_quick_layout_is_deterministic() -> None:
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        first = draw_dot(dense(50, 475)).source
+    with pytest.warns(micrograd.graph.LargeGraphWarning):
+        assert draw_dot(dense(50, 475)).source == first
+
+
+def test_a_graph_beyond_the_limit_is_refused_naming_its_size() -> None:
+    y = chain(2500)  # 10,001 values
+    with pytest.raises(ValueError, match=r"10,001 values; draw_dot draws at most 10,000.*call draw_dot on a Value nearer"):
+        draw_dot(y)
+
+
+# --- render() and view() go through graphviz-pure ------------------------------------------------------
+
+
+@pytest.fixture
+def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the graphviz package tried to run a system Graphviz")
+
+    monkeypatch.setattr(graphviz.backend.execute, "run_check", refuse)
+
+
+def test_render_writes_what_pipe_returns(tmp_path: Path, no_system_dot: None) -> None:
+    dot = draw_dot(lecture_neuron())
+    path = dot.render("neuron", directory=tmp_path)
+    assert Path(path) == tmp_path / "neuron.svg"
+    assert (tmp_path / "neuron.svg").read_bytes() == dot.pipe("svg")
+    assert (tmp_path / "neuron").read_text() == dot.source  # the DOT source, saved first, as graphviz does
+    assert Path(dot.render(outfile=tmp_path / "neuron.png")).read_bytes()[:4] == b"\x89PNG"
+    assert dot.render(tmp_path / "again", format="png", cleanup=True).endswith("again.png")
+    assert not (tmp_path / "again").exists()
+
+
+def test_render_keeps_graphvizs_checks(tmp_path: Path, no_system_dot: None) -> None:
+    dot = draw_dot(Value(1.0))
+    dot.render("g", directory=tmp_path)
+    with pytest.raises(graphviz.FileExistsError):
+        dot.render("g", directory=tmp_path, raise_if_result_exists=True)
+    with pytest.raises(graphviz.CalledProcessError) as info:
+        dot.render("g", directory=tmp_path, format="pdf")  # graphviz-pure has no PDF output
+    assert b"not recognized" in info.value.stderr
+
+
+def test_view_renders_through_graphviz_pure_and_opens_the_file(
+    tmp_path: Path, no_system_dot: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = []
+    monkeypatch.setattr(ValueGraph, "_view", lambda self, path, format, quiet: opened.append((path, format)))
+    dot = draw_dot(lecture_neuron())
+    path = dot.view("neuron", directory=tmp_path)
+    assert opened == [(path, "svg")] and Path(path).read_bytes() == dot.pipe("svg")
+
+
 # --- draw_network: architecture diagrams of Neuron, Layer and MLP --------------------------------
 
 from micrograd import MLP, Layer, Neuron, draw_network  # noqa: E402
@@ -325,6 +559,12 @@ def test_a_big_mlp_hides_the_numbers_unless_asked() -> None:
     assert label_of(draw_network(MLP(2, [2, 1], activation="tanh")), "L2n1").startswith("tanh\\n")
 
 
+def test_a_wide_network_limits_dots_effort() -> None:
+    assert "mclimit" not in draw_network(MLP(2, [16, 16, 1])).graph_attr  # 304 connections
+    wide = draw_network(MLP(40, [40, 1]))  # 1,640 connections: no order crosses less than another
+    assert {k: wide.graph_attr[k] for k in micrograd.graph.EFFORT_LIMITS} == micrograd.graph.EFFORT_LIMITS
+
+
 def test_draws_the_modules_of_a_chapter_and_of_the_original() -> None:
     class ChapterNeuron:  # chapter 11's neuron: w and b only, always tanh
         def __init__(self, nin: int) -> None:
@@ -389,15 +629,11 @@ def test_draw_network_svg_is_identical_in_a_fresh_process() -> None:
         "random.seed(3)\n"
         "sys.stdout.buffer.write(draw_network(MLP(2, [3, 1])).pipe('svg') + draw_network(Neuron(3)).pipe('svg'))\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True,
-        env={"PYTHONHASHSEED": "7", "PATH": "", "SYSTEMROOT": ""},
-    )
+    drawn = in_a_fresh_process(script, 7)
     import random
 
     random.seed(3)
-    assert result.stdout == draw_network(MLP(2, [3, 1])).pipe("svg") + draw_network(Neuron(3)).pipe("svg")
+    assert drawn == draw_network(MLP(2, [3, 1])).pipe("svg") + draw_network(Neuron(3)).pipe("svg")
 
 
 def test_draw_network_lays_out_without_warnings(capfd: pytest.CaptureFixture[str]) -> None:

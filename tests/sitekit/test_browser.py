@@ -65,8 +65,9 @@ def browser(server):
         browser.close()
 
 
-# What Material's copy button puts on the clipboard, for every code block on the page.
-COPIED_TEXT = """() => [...document.querySelectorAll('div.highlight > pre > code')].map(code => {
+# What Material's copy button puts on the clipboard, for every code block on the page
+# (except the API reference's signatures, which show how a name is called, not code to run).
+COPIED_TEXT = """() => [...document.querySelectorAll('div.highlight:not(.doc-signature) > pre > code')].map(code => {
     code.setAttribute('data-md-copying', '');
     const holder = code.closest('[data-copy]');
     const text = holder ? holder.getAttribute('data-copy') : code.innerText;

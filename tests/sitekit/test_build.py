@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT
 from .scratch import PAGES, planted_page
 
 
@@ -22,8 +23,11 @@ def test_two_clean_builds_give_the_same_bytes(built_site, rebuilt_site):
 
 
 def test_pictures_and_math_are_in_the_html(built_site):
+    source = (ROOT / "docs" / "chapters" / "01-derivatives.md").read_text()
     chapter = (built_site / "chapters" / "01-derivatives" / "index.html").read_text()
-    assert chapter.count('<figure class="mg-display"><svg') == 3
+    # one picture under each block that ends with a figure or a graph
+    pictures = len(re.findall(r"^\s*(?:fig|draw_dot\(.*\))\n\s*```", source, re.MULTILINE))
+    assert pictures == 4 and chapter.count('<figure class="mg-display"><svg') == pictures
     assert "<math" in chapter and "arithmatex\">\\(" not in chapter
 
 

@@ -86,3 +86,20 @@ def test_a_failing_block_names_page_and_line(scratch_cache):
 def test_the_build_refuses_a_highlight_setting_the_grammar_does_not_read():
     with pytest.raises(hook.PluginError, match="guess_lang"):
         hook.on_config({"mdx_configs": {"pymdownx.highlight": {"guess_lang": True}}})
+
+
+def test_pages_run_with_a_fresh_pythons_recursion_limit(scratch_cache, monkeypatch):
+    import subprocess
+
+    fresh = int(subprocess.run([sys.executable, "-c", "import sys; print(sys.getrecursionlimit())"],
+                               capture_output=True, text=True, check=True).stdout)
+    assert hook.READER_RECURSION_LIMIT == fresh
+    monkeypatch.setattr(sys, "getrecursionlimit", sys.getrecursionlimit)  # restored afterwards
+    sys.setrecursionlimit(5000)  # as a plugin of the build may (mkdocstrings sets 2000)
+    try:
+        markdown = f"```python\nimport sys\nassert sys.getrecursionlimit() == {fresh}\n```\n"
+        (scratch_cache / "scratch.md").write_text(markdown)
+        hook._run(markdown, fake_page(scratch_cache / "scratch.md"))
+        assert sys.getrecursionlimit() == 5000
+    finally:
+        sys.setrecursionlimit(1000)
