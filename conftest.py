@@ -7,6 +7,7 @@ conftest that defines it, and the pages live in docs/.
 from __future__ import annotations
 
 import pytest
+from sybil.sybil import SybilCollection
 
 from sitekit import blocks
 from sitekit.blocks import sybil_for
@@ -15,7 +16,8 @@ from sitekit.skips import ALLOWED_REASONS, none_allowed
 
 # Every block of every page is a test item, in page order (sitekit.blocks), and so is every
 # `>>>` example in the package's docstrings (sitekit.reference).
-pytest_collect_file = (sybil_for("docs") + docstring_sybil()).pytest()
+# A SybilCollection cannot be added to a Sybil (list.__add__ wants a list), so build one collection.
+pytest_collect_file = SybilCollection([*sybil_for("docs"), docstring_sybil()]).pytest()
 
 pytest_plugins = ["pytester"]
 
