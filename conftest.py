@@ -6,6 +6,8 @@ conftest that defines it, and the pages live in docs/.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sitekit import blocks
@@ -36,6 +38,34 @@ def pytest_configure(config: pytest.Config) -> None:
         blocks.OUTPUT_UPDATES = {}
 
 
+ROOT = Path(__file__).resolve().parent
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), a page's blocks share one namespace and run
+    in page order, so each page is one group: all its items go to one worker, in order.
+    (Marked as each item is collected: pytest-xdist reads the groups in its own
+    pytest_collection_modifyitems.)"""
+    path = Path(str(item.path))
+    if type(item).__name__ == "SybilItem" or path.is_relative_to(ROOT / "docs"):
+        # (a module's docstring examples, collected by Sybil too, likewise share a namespace)
+        item.add_marker(pytest.mark.xdist_group(f"page {path.relative_to(ROOT).as_posix()}"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each item's xdist_group in its node id, as pytest-xdist 3.8 does for `--dist
+    loadgroup` (the controller schedules by that suffix). It sets `item._nodeid`, which
+    pytest 9.2 no longer reads (the id is `item._id`), so without this every group is split."""
+    if not getattr(config.option, "loadgroup", False) or not hasattr(config, "workerinput"):
+        return
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
 def _reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple):  # (path, line, "Skipped: reason")
@@ -52,6 +82,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run on a skip whose reason is not on the allow-list (on any skip under CI)."""
     for path in blocks.apply_output_updates():
         print(f"\nrewrote the output fences of {path}")
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every report and judges the skips
     strict = none_allowed()
     bad = [(node, reason) for node, reason in _skips if strict or reason not in ALLOWED_REASONS]
     if not bad:

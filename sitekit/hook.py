@@ -8,14 +8,17 @@
 - A block ending in a graph or figure gets its SVG right under it.
 - Math becomes MathML (sitekit.mathml); no script renders it in the browser.
 - The build checks the census: every Python block it renders was run.
-- Runs are cached by the hash of the page, the package and this machinery, so
-  `mkdocs serve` re-runs only what changed, and picks up package edits
-  without a restart.
+- Every page that must run starts at the beginning of the build, each in a fresh
+  worker process (sitekit.pagerun), one per core; the build prints each page it
+  ran and the time the run took.
+- Runs are cached by what they depend on: the page's blocks (not its prose), the
+  package, this machinery and which optional packages are installed
+  (sitekit.pagerun.run_key). So `mkdocs serve` re-runs only pages whose code
+  changed, and picks up package edits without a restart.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html as htmllib
 import json
@@ -23,7 +26,6 @@ import logging
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 # mkdocs loads this file by path; make its siblings importable as `sitekit`.
@@ -34,10 +36,13 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
 
-from sitekit import census, languages, mathml, notebook, reference, skips  # noqa: E402
-from sitekit.blocks import Block, Page, line_prefix, parse_text, run_page, session_code  # noqa: E402
+from mkdocs.utils import meta  # noqa: E402
+
+from sitekit import census, languages, mathml, notebook, pagerun, reference, skips  # noqa: E402
+from sitekit.pagerun import READER_RECURSION_LIMIT  # noqa: E402,F401  (the tests read it here)
+from sitekit.blocks import Block, Page, line_prefix, parse_text, session_code  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 CACHE = ROOT / ".cache" / "sitekit"
@@ -46,6 +51,7 @@ _PYCON = re.compile(r'<div class="language-pycon highlight">(.*?</code>)', re.DO
 
 _state: dict[str, object] = {"fingerprint": None}
 _pages: dict[str, dict] = {}
+_runner = pagerun.Runner()
 #: What failed in this build, one message per page; the build fails at its end if any.
 _failures: list[str] = []
 
@@ -56,9 +62,17 @@ def _fingerprint() -> str:
     for folder in ("micrograd", "sitekit"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    # Whether optional packages are present changes which blocks run.
+    # Whether optional packages are present changes which blocks run, and the versions of
+    # what the pages use (matplotlib, graphviz, numpy, ...) can change what they draw.
     digest.update(repr([skips.missing(name) for name in skips.NEEDS]).encode())
+    digest.update(repr(_installed()).encode())
     return digest.hexdigest()
+
+
+def _installed() -> list[tuple[str, str]]:
+    from importlib import metadata
+
+    return sorted((dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions())
 
 
 @event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
@@ -76,6 +90,7 @@ def on_config(config):
 
 
 def on_pre_build(config) -> None:
+    _runner.close()  # runs a failed build of `mkdocs serve` left behind
     fingerprint = _fingerprint()
     if _state["fingerprint"] not in (None, fingerprint):
         # `mkdocs serve` keeps one interpreter: drop the old package so pages import the edited one.
@@ -96,7 +111,10 @@ def _has_notebook(src_uri: str) -> bool:
 
 
 def on_files(files, config):
-    """Add a downloadable notebook beside every chapter."""
+    """Start every page's run that is not cached; add a downloadable notebook beside every chapter."""
+    for file in files.documentation_pages():
+        if file.src_uri.endswith(".md"):
+            _start(file)
     for file in list(files):
         if _has_notebook(file.src_uri):
             url = config["site_url"] + file.url if config["site_url"] else None
@@ -104,65 +122,75 @@ def on_files(files, config):
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
     for file in reference.pages(config):  # the API reference, a page per module
         files.append(file)
-    return files
+    # Pages are read in this order. Executed notebooks (mkdocs-jupyter runs them in this
+    # process as it reads them) go first, so that they run while the workers run the pages.
+    return Files(sorted(files, key=lambda file: not (file.is_documentation_page()
+                                                      and file.src_uri.endswith(".ipynb"))))
 
 
-def _cache_file(markdown: str) -> Path:
-    key = hashlib.sha256(f"{_state['fingerprint']}\0{markdown}".encode()).hexdigest()
+def _source(file) -> tuple[str, str]:
+    """The page's Markdown as mkdocs hands it to on_page_markdown (front matter dropped), and
+    that Markdown padded back with blank lines so that line numbers are those of the file."""
+    source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+    markdown, _ = meta.get_data(source)
+    return markdown, _padded(source, markdown)
+
+
+def _padded(source: str, markdown: str) -> str:
+    skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
+    return "\n" * skipped_lines + markdown
+
+
+def _cache_file(key: str) -> Path:
     return CACHE / f"{key}.json"
 
 
-def _run(markdown: str, page) -> dict:
-    """Run the page (or read its cached run): displays by offset, and the census counts."""
-    cached = _cache_file(markdown)
-    if os.environ.get("SITEKIT_NO_CACHE") is None and cached.exists():
-        return json.loads(cached.read_text(encoding="utf-8"))
-    started = time.perf_counter()
-    # mkdocs hands us the page without its front matter and leading blank lines; pad it
-    # back so line numbers in errors are those of the file.
+def _cached(key: str) -> dict | None:
+    cached = _cache_file(key)
+    if os.environ.get("SITEKIT_NO_CACHE") is not None or not cached.exists():
+        return None
+    return json.loads(cached.read_text(encoding="utf-8"))
+
+
+def _start(file) -> None:
+    """Start the page's run in a worker now, unless a cached run will do."""
+    if not file.abs_src_path:  # a generated page (the API reference): run when it is read
+        return
+    try:
+        markdown, padded = _source(file)
+        doc = parse_text(padded, file.abs_src_path)
+    except Exception:  # the page's own processing reports it, with the page named
+        return
+    if not doc.rejected and _cached(pagerun.run_key(doc, _state["fingerprint"])) is None:
+        _runner.start(file.src_uri, padded)
+
+
+def _run(markdown: str, page) -> tuple[Page, dict]:
+    """The page parsed, and its run (from the cache, the worker it started in, or run now):
+    the pictures by block index."""
     path = page.file.abs_src_path  # None for a generated page (the API reference)
     source = Path(path).read_text(encoding="utf-8-sig") if path else page.file.content_string
-    skipped_lines = source.count("\n", 0, max(source.find(markdown), 0))
-    doc: Page = parse_text("\n" * skipped_lines + markdown, path or page.file.src_uri)
+    padded = _padded(source, markdown)
+    doc: Page = parse_text(padded, path or page.file.src_uri)
     if doc.rejected:
         raise PluginError("\n".join(f"{page.file.src_path}, line {line}: {message}" for line, message in doc.rejected))
-    blocks = 0
-    with _as_in_a_fresh_python():
-        for example, failure in run_page(doc):
-            blocks += 1
-            if failure:
-                raise PluginError(f"{page.file.src_path}, line {example.line}: a block failed:\n{failure}")
-    seconds = time.perf_counter() - started
-    if blocks:
-        log.info(f"ran {page.file.src_path}: {blocks} blocks in {seconds:.1f} s")
-    result = {
-        "displays": {str(offset - skipped_lines): svg for offset, svg in doc.displays.items()},
-        "python_fences": doc.python_fences,
-        "needs": [(start - skipped_lines, end - skipped_lines, name, prefix)
-                  for start, end, name, prefix in doc.needs],
-        # Invisible blocks are for the runners: they are taken out of what the site renders.
-        "invisible": [(region.start - skipped_lines, region.end - skipped_lines) for _, region in doc.regions
-                      if isinstance(region.parsed, Block) and not region.parsed.visible],
-    }
+    key = pagerun.run_key(doc, _state["fingerprint"])
+    result = _cached(key)
+    if result is not None:
+        return doc, result
+    # Started in on_files with this text, or (another plugin changed the page) run here.
+    result = _runner.result(page.file.src_uri, padded) or pagerun.run(padded, path or page.file.src_uri)
+    if "failure" in result:
+        raise PluginError(f"{page.file.src_path}, {result['failure']}")
+    if result["blocks"]:
+        log.info(f"ran {page.file.src_path}: {result['blocks']} blocks in {result['seconds']:.1f} s")
+    result = {"displays": result["displays"]}
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(result), encoding="utf-8")
-    return result
-
-
-#: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins
-#: may raise it (mkdocstrings sets at least 2000), which would change what a page's deep
-#: recursion does.
-READER_RECURSION_LIMIT = 1000
-
-
-@contextlib.contextmanager
-def _as_in_a_fresh_python():
-    saved = sys.getrecursionlimit()
-    sys.setrecursionlimit(READER_RECURSION_LIMIT)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(saved)
+    # Written whole, then renamed: a build reading the cache meanwhile never sees half a file.
+    partial = _cache_file(key).with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(result), encoding="utf-8")
+    os.replace(partial, _cache_file(key))
+    return doc, result
 
 
 def _fail(message: str) -> None:
@@ -175,24 +203,27 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".md"):
         return markdown
     try:
-        result = _run(markdown, page)
+        doc, result = _run(markdown, page)
     except PluginError as error:
         _fail(str(error))
         return markdown
-    _pages[page.file.src_uri] = result
+    skipped = len(doc.text) - len(markdown)  # the blank lines _run padded the page with
+    _pages[page.file.src_uri] = {"displays": result["displays"], "python_fences": doc.python_fences}
     if _has_notebook(page.file.src_uri):
         page.meta["notebook"] = Path(notebook.notebook_name(page.file.src_uri)).name
     edits: list[tuple[int, int, str]] = []
-    for offset, _ in result["displays"].items():
-        end = int(offset)
-        edits.append((end, end, f"\n\n{line_prefix(markdown, end)}<!-- sitekit-display {offset} -->"))
-    for start, end, name, prefix in result["needs"]:
+    ends = [example.region.end - skipped for example in doc]
+    for index in result["displays"]:
+        end = ends[int(index)]
+        edits.append((end, end, f"\n\n{line_prefix(markdown, end)}<!-- sitekit-display {index} -->"))
+    for start, end, name, prefix in [(s - skipped, e - skipped, n, p) for s, e, n, p in doc.needs]:
         reason = skips.NEEDS[name]
         edits.append((start, end, f'{prefix}<p class="mg-needs" title="{reason}">Needs <code>{name}</code>: '
                                   f"without it this block does not run.</p>"))
     # Out of the published page too, so that no Markdown extension reads their code as Markdown
     # (autorefs took `h["loss"]` in a comment inside an admonition for a cross-reference).
-    edits += [(start, end, "") for start, end in result["invisible"]]
+    edits += [(region.start - skipped, region.end - skipped, "") for _, region in doc.regions
+              if isinstance(region.parsed, Block) and not region.parsed.visible]
     for start, end, replacement in sorted(edits, reverse=True):
         markdown = markdown[:start] + replacement + markdown[end:]
     return markdown
@@ -246,7 +277,12 @@ _NOTEBOOK_MATHJAX = re.compile(
     r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
 
 
+def on_build_error(error) -> None:
+    _runner.close()
+
+
 def on_post_build(config) -> None:
+    _runner.close()
     if _failures:
         raise PluginError(f"{len(_failures)} page(s) failed; each is reported above.")
 

@@ -29,19 +29,41 @@ def test_a_page_runs_once_then_comes_from_the_cache(scratch_cache):
     markdown = f"```python\nwith open({str(counter)!r}, 'a') as f:\n    f.write('run')\n```\n"
     (scratch_cache / "scratch.md").write_text(markdown)
     page = fake_page(scratch_cache / "scratch.md")
-    first = hook._run(markdown, page)
-    second = hook._run(markdown, page)
+    _, first = hook._run(markdown, page)
+    _, second = hook._run(markdown, page)
     assert counter.read_text() == "run" and first == second
 
 
-def test_an_edit_to_the_page_runs_it_again(scratch_cache):
+def test_an_edit_to_the_code_runs_the_page_again(scratch_cache):
     counter = scratch_cache / "runs.txt"
     markdown = f"```python\nwith open({str(counter)!r}, 'a') as f:\n    f.write('run')\n```\n"
     page = fake_page(scratch_cache / "scratch.md")
-    for text in (markdown, markdown + "\nMore prose.\n"):
+    for text in (markdown, markdown.replace("f.write('run')", "f.write('run')  # edited")):
         (scratch_cache / "scratch.md").write_text(text)
         hook._run(text, page)
     assert counter.read_text() == "runrun"
+
+
+def test_an_edit_to_the_prose_only_reuses_the_run(scratch_cache):
+    counter = scratch_cache / "runs.txt"
+    markdown = f"Prose.\n\n```python\nwith open({str(counter)!r}, 'a') as f:\n    f.write('run')\n```\n"
+    page = fake_page(scratch_cache / "scratch.md")
+    for text in (markdown, "A longer sentence of prose.\n\n" + markdown + "\nMore prose.\n"):
+        (scratch_cache / "scratch.md").write_text(text)
+        hook._run(text, page)
+    assert counter.read_text() == "run"
+
+
+def test_a_picture_stays_under_its_block_after_a_prose_edit_moves_it(scratch_cache):
+    markdown = ("```python\nfrom micrograd import Value, draw_dot\ndraw_dot(Value(2.0) * 3)\n```\n\n"
+                "Between.\n\n```python\nx = 1\n```\n")
+    page = fake_page(scratch_cache / "scratch.md")
+    for text in (markdown, "# A title\n\nNew prose above.\n\n" + markdown):
+        (scratch_cache / "scratch.md").write_text(text)
+        hook._pages.clear()
+        placed = hook.on_page_markdown(text, types.SimpleNamespace(file=page.file, meta={}), None, None)
+        before, after = placed.split("<!-- sitekit-display 0 -->")
+        assert before.rstrip().endswith("draw_dot(Value(2.0) * 3)\n```") and after.lstrip().startswith("Between.")
 
 
 def test_package_edits_are_picked_up_without_a_restart(monkeypatch):
