@@ -3,25 +3,22 @@
 Wall time on a shared machine says as much about the neighbours as about us, so
 every measurement also records the CPU seconds the command and its children used
 (`resource.getrusage(RUSAGE_CHILDREN)`) and the load average before it started.
-Results go to `benchmarks/results/<name>.json` with the date, the machine and the
-Python version, as every benchmark result of the book does.
+Results go to `benchmarks/results/<name>.json` through `results.write`, the one writer of
+the book's benchmark records.
 """
 
 from __future__ import annotations
 
-import datetime
-import json
 import os
-import platform
 import resource
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import results  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
 
 
 @dataclass
@@ -50,25 +47,9 @@ def run_timed(cmd: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = 
     return Timed(wall, cpu, process.returncode, "".join(lines), "")
 
 
-def machine() -> dict:
-    return {
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-    }
-
-
 def record(name: str, numbers: dict) -> Path:
-    """Write `numbers` with the date, the machine and the Python version to results/<name>.json."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    result = {
-        "name": name,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "python": sys.version.split()[0],
-        **numbers,
-    }
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    """Record `numbers`, with the load average they were measured under, through `results.write`."""
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    path = results.write(name, {"load_average": load, **numbers})
     print(f"recorded {path.relative_to(ROOT)}")
     return path
