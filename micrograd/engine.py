@@ -96,30 +96,28 @@ class Value:
     # Each operation: value (and d(out)/d(self) if one operand), then node; + and * make it in place.
 
     def __add__(self, other: Value | Number) -> Value:
-        o = other if isinstance(other, Value) else _operand(other)
-        if o is None:
+        if not isinstance(other, Value) and (other := _operand(other)) is None:
             return NotImplemented
-        out = _new(_Node)
-        out.data, out.grad, out.label, out._mark = self.data + o.data, 0.0, "", None
-        out._op, out._a, out._b, out._d = "+", self, o, 0.0
+        out = _new(_Node)  # set in threes: four at once would build a tuple, then unpack it
+        out.data, out.grad, out.label = self.data + other.data, 0.0, ""
+        out._op, out._a, out._b = "+", self, other
+        out._d, out._mark = 0.0, None
         return out
 
     def __mul__(self, other: Value | Number) -> Value:
-        o = other if isinstance(other, Value) else _operand(other)
-        if o is None:
+        if not isinstance(other, Value) and (other := _operand(other)) is None:
             return NotImplemented
-        out = _new(_Node)
-        out.data, out.grad, out.label, out._mark = self.data * o.data, 0.0, "", None
-        out._op, out._a, out._b, out._d = "*", self, o, 0.0
+        out = _new(_Node)  # set in threes: four at once would build a tuple, then unpack it
+        out.data, out.grad, out.label = self.data * other.data, 0.0, ""
+        out._op, out._a, out._b = "*", self, other
+        out._d, out._mark = 0.0, None
         return out
 
     def __sub__(self, other: Value | Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _node(self.data - o.data, "-", self, o, 0.0)
+        return NotImplemented if (o := _operand(other)) is None else _node(self.data - o.data, "-", self, o, 0.0)
 
     def __pow__(self, n: Number) -> Value:
-        e = floats.number(n)
-        if e is None:
+        if (e := floats.number(n)) is None:
             raise TypeError(f"Value ** {type(n).__name__}: only int/float exponents are supported")
         n = n if isinstance(n, int) else e  # an int stays an int: "**2", as in the original
         out = _node(power(self.data, n), f"**{n}", self, None, power_slope(self.data, n), _Pow)
@@ -150,44 +148,46 @@ class Value:
         return self * -1
 
     def __rsub__(self, other: Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else o - self
+        return NotImplemented if (o := _operand(other)) is None else o - self
 
     def __truediv__(self, other: Value | Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else self * o**-1
+        return NotImplemented if (o := _operand(other)) is None else self * o**-1
 
     def __rtruediv__(self, other: Number) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else o * self**-1
+        return NotImplemented if (o := _operand(other)) is None else o * self**-1
 
     def backward(self) -> None:
         """Set every node's `grad` to d(self)/d(node). Like PyTorch, each call adds to the grads of
         leaves (the Values you made), so call `zero_grad()` between steps; computed nodes restart at 0."""
-        order = _topological_order(self)
-        for node in order:
-            node.grad = 0.0
+        order = _topological_order(self, zero_grads=True)
         self.grad += 1.0
-        for node in reversed(order):  # a node's grad is complete before it is passed on
-            node._backward()
+        _chain_rule(reversed(order), _Node)  # a node's grad is complete before it is passed on
 
 
 class _Node(Value):  # a Value made by an operation: its operands, and a mark for the walk (walk.py)
     __slots__ = ("_op", "_a", "_b", "_d", "_mark")
 
     def _backward(self) -> None:
-        op, g = self._op, self.grad
-        if op == "*":  # d(ab)/da = b, d(ab)/db = a
-            self._a.grad += self._b.data * g
-            self._b.grad += self._a.data * g
+        _chain_rule((self,), type(self))
+
+
+def _chain_rule(nodes: Iterable[Value], kind: type) -> None:
+    """The chain rule at each node in turn, in one loop; a node not of `kind` runs its own `_backward`."""
+    for node in nodes:
+        op, g, a = node._op, node.grad, node._a
+        if type(node) is not kind:
+            node._backward()
+        elif op == "*":  # d(ab)/da = b, d(ab)/db = a
+            a.grad += node._b.data * g
+            node._b.grad += a.data * g
         elif op == "+":  # d(a + b)/da = d(a + b)/db = 1
-            self._a.grad += g
-            self._b.grad += g
+            a.grad += g
+            node._b.grad += g
         elif op == "-":  # d(a - b)/da = 1, d(a - b)/db = -1
-            self._a.grad += g
-            self._b.grad -= g
+            a.grad += g
+            node._b.grad -= g
         else:  # one operand, whose local derivative the operation computed
-            self._a.grad += self._d * g
+            a.grad += node._d * g
 
 
 class _Pow(_Node):  # x ** n, keeping n so that a Tape can replay the power

@@ -146,13 +146,16 @@ class Neuron(Module):
         """The neuron's output for inputs `x` (floats or Values), one per weight."""
         x = _inputs(x, len(self.w), "Neuron")
         try:  # b + w0*x0 + w1*x1 + ..., added in exactly this order so the numbers match the original
-            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            act = self.b
+            for wi, xi in zip(self.w, x):  # what sum(..., self.b) does, without a generator's resumes
+                act = act + wi * xi
         except TypeError:
             _check_numbers(x)  # says which input is not a number or a Value, if one is not
             raise
-        if self.activation == "relu":
+        kind = self._activation  # read once: the property is a call, and this runs per neuron
+        if kind == "relu":
             return act.relu()
-        return act.tanh() if self.activation == "tanh" else act
+        return act.tanh() if kind == "tanh" else act
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
