@@ -145,17 +145,24 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Input]) -> Value:
         """The neuron's output for inputs `x` (floats or Values), one per weight."""
         x = _inputs(x, len(self.w), "Neuron")
-        try:  # b + w0*x0 + w1*x1 + ..., added in exactly this order so the numbers match the original
-            act = self.b
-            for wi, xi in zip(self.w, x):  # what sum(..., self.b) does, without a generator's resumes
-                act = act + wi * xi
-        except TypeError:
-            _check_numbers(x)  # says which input is not a number or a Value, if one is not
-            raise
+        act = self.b  # b + w0*x0 + w1*x1 + ..., added in exactly this order so the numbers match the original
+        for wi, xi in zip(self.w, x):  # act + wi * xi, calling the methods: an operator first looks
+            act = act.__add__(wi.__mul__(xi))  # them up through the type, a few percent of a training step
+            if act is NotImplemented:  # an input (or a weight) that is not a number or a Value
+                act = self._weighted_sum(x)  # the operators then decide, or say which input is wrong
+                break
         kind = self._activation  # read once: the property is a call, and this runs per neuron
         if kind == "relu":
             return act.relu()
         return act.tanh() if kind == "tanh" else act
+
+    def _weighted_sum(self, x: Sequence[Input]) -> Value:
+        """b + w0*x0 + w1*x1 + ... with the operators, whatever the types (the original's sum)."""
+        try:
+            return sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        except TypeError:
+            _check_numbers(x)  # says which input is not a number or a Value, if one is not
+            raise
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
