@@ -17,35 +17,41 @@ if TYPE_CHECKING:
 
 def topological_order(root: Value, zero_grads: bool = False) -> list[Value]:
     """The computed nodes `root` depends on (not the leaves), each after its operands, in order.
-    With `zero_grads`, each node's grad is set to 0.0 as it is placed (what `backward` needs first):
-    a graph too large for the processor's caches costs about as much to go over again as to walk."""
+    With `zero_grads`, each node's grad is set to 0.0 as it is placed, which `backward` needs first:
+    one pass over a large graph instead of two (its nodes do not stay in the processor's caches)."""
     order: list[Value] = []
     stack: list[Any] = []  # explicit, so depth is not limited by recursion
     opened, done = object(), object()  # new marks for every walk: one cut short leaves none that counts
-    node = root if root._a is not None else None
-    while True:
-        while node is not None and node._mark is not done:  # open node, then its first operand, ...
-            a, b = node._a, node._b
-            if b is not None and b._a is not None and b._mark is not done:
-                node._mark = opened
-                stack.append(node)
-                stack.append(b)  # visited after the first operand's subgraph
-            elif a._a is not None and a._mark is not done:
-                node._mark = opened
-                stack.append(node)
-            else:  # its operands are leaves or in `order` already: it is done at once, unstacked
-                node._mark = done
-                order.append(node)
-                if zero_grads:
-                    node.grad = 0.0
-                break
-            node = a if a._a is not None else None
-        if not stack:
-            return order
-        node = stack.pop()
-        if node._mark is opened:  # back at an opened node: its operands are all in `order`
+    if root._a is None:
+        return order
+    node = root
+    while True:  # enter `node`, which is not done: open it and go down its first operand, or place it
+        a, b = node._a, node._b
+        if b is not None and b._a is not None and b._mark is not done:
+            node._mark = opened
+            stack.append(node)
+            stack.append(b)  # entered after the first operand's subgraph, then node is placed
+            if a._a is not None and a._mark is not done:
+                node = a
+                continue
+        elif a._a is not None and a._mark is not done:
+            node._mark = opened
+            stack.append(node)
+            node = a
+            continue
+        else:  # its operands are leaves or placed already: placed at once, never stacked
             node._mark = done
             order.append(node)
             if zero_grads:
                 node.grad = 0.0
-            node = None
+        while stack:  # back up: place the opened nodes whose operands are all placed, up to a new one
+            node = stack.pop()
+            if node._mark is opened:
+                node._mark = done
+                order.append(node)
+                if zero_grads:
+                    node.grad = 0.0
+            elif node._mark is not done:
+                break
+        else:
+            return order

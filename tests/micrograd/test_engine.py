@@ -255,6 +255,40 @@ def test_the_walk_gives_the_order_of_a_recursive_depth_first_search(expr: tuple,
     assert topological_order(out) == _recursive_order(out)
 
 
+@settings(max_examples=100, deadline=None)
+@given(expr=expressions(), xs=variables())
+def test_backward_gives_the_grads_of_one_backward_call_per_node(expr: tuple, xs: list[float]) -> None:
+    try:  # backward() runs the chain rule in one loop; each node's own _backward must agree to the bit
+        leaves = [Value(x) for x in xs]
+        out = evaluate(expr, leaves, VALUES)
+    except (ArithmeticError, ValueError):
+        reject()
+    try:
+        out.backward()
+    except (ArithmeticError, ValueError):
+        reject()
+    order = topological_order(out)
+    expected = [[node.grad for node in order], grads(*leaves)]
+    for node in order + leaves:
+        node.grad = 0.0
+    out.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+    assert [[node.grad for node in order], grads(*leaves)] == expected
+
+
+def test_the_walk_can_zero_the_grads_of_what_it_places() -> None:
+    x, w = Value(2.0), Value(3.0)
+    y = (x * w + x).relu() * Value(1.0, (x, w), "given")
+    for v in (x, w):
+        v.grad = 5.0
+    order = topological_order(y)
+    for node in order:
+        node.grad = 7.0
+    assert topological_order(y, zero_grads=True) == order
+    assert [node.grad for node in order] == [0.0] * len(order) and grads(x, w) == [5.0, 5.0]  # leaves keep theirs
+
+
 def test_a_walk_cut_short_leaves_no_mark_that_counts() -> None:
     x = Value(2.0)
     y = (x * x + x).relu()

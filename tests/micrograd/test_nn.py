@@ -287,6 +287,32 @@ def test_an_input_that_is_not_a_number_or_a_value_is_named(x: list, culprit: str
             model(x)
 
 
+def test_a_neuron_sums_as_the_original_does_to_the_last_bit() -> None:
+    random.seed(5)
+    n = Neuron(16, activation="linear")
+    for x in ([random.uniform(-2, 2) for _ in range(16)], [Value(random.uniform(-2, 2)) for _ in range(16)],
+              np.linspace(-1.0, 1.0, 16), [1, 2.5, np.float32(0.5), Value(3.0)] * 4):
+        ours = n(x)
+        theirs = sum((wi * xi for wi, xi in zip(n.w, x)), n.b)  # the original's Neuron.__call__
+        assert ours.data == theirs.data
+        ours.backward()
+        mine = [p.grad for p in n.parameters()]
+        n.zero_grad()
+        theirs.backward()
+        assert mine == [p.grad for p in n.parameters()]
+        n.zero_grad()
+
+
+def test_a_weight_that_is_a_number_still_works_through_the_operators() -> None:
+    n = Neuron(2, nonlin=False)
+    n.w[1] = 0.5  # not a Value: float.__mul__ declines a Value, so the operators take over
+    x = [Value(2.0), Value(4.0)]
+    out = n(x)
+    assert out.data == n.w[0].data * 2.0 + 0.5 * 4.0
+    out.backward()
+    assert [xi.grad for xi in x] == [n.w[0].data, 0.5]
+
+
 # --- nonlin and activation are settable ---------------------------------------------------------
 
 
