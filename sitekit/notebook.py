@@ -10,6 +10,7 @@ The block grammar is the one in `sitekit.blocks`.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -58,7 +59,7 @@ def _included_source(source: str, root: Path) -> str:
             section = re.search(
                 rf"--8<-- \[start:{match['section']}\]\n(.*?)\n.*?--8<-- \[end:{match['section']}\]", text, re.DOTALL
             )
-            text = section[1] if section else text
+            text = textwrap.dedent(section[1]) if section else text  # as the site shows it (dedent_subsections)
         parts.append(re.sub(r".*--8<-- \[(?:start|end):[\w-]+\].*\n", "", text))
     return "\n".join(parts).rstrip()
 
