@@ -34,7 +34,7 @@ from micrograd.floats import number as _number, power as _power, power_slope as 
 
 _data, _grad = attrgetter("data"), attrgetter("grad")
 
-Numbers = list[float]
+_Numbers = list[float]
 
 # A sum is long from this many terms on: then one C loop per sum beats one per term. (Measured on
 # 300 and 1600 sums of numbers from random slots: the start-up of a sum costs about what several
@@ -53,7 +53,7 @@ def _left_to_right(terms: Iterable[float], start: float) -> float:
 _sum: Callable[[Iterable[float], float], float] = sum if sys.version_info < (3, 12) else _left_to_right
 
 
-def _getter(indices: Sequence[int]) -> Callable[[Numbers], Sequence[Any]]:
+def _getter(indices: Sequence[int]) -> Callable[[_Numbers], Sequence[Any]]:
     """A function that picks `indices` out of a list, in one C call (a tuple, even of one)."""
     if len(indices) == 1:
         i = indices[0]
@@ -61,7 +61,7 @@ def _getter(indices: Sequence[int]) -> Callable[[Numbers], Sequence[Any]]:
     return itemgetter(*indices)
 
 
-def _rows(rows: Sequence[tuple[int, ...]]) -> Callable[[Numbers], Sequence[Sequence[float]]]:
+def _rows(rows: Sequence[tuple[int, ...]]) -> Callable[[_Numbers], Sequence[Sequence[float]]]:
     """A function giving, for each row of slots, the tuple of numbers at them.
 
     Each distinct row is gathered once, and shared by the rows equal to it.
@@ -132,7 +132,7 @@ class Tape:
         values = self._values
         values[: len(self._leaves)] = self._leaf_data()
         for lo, hi, compute in self._forward_steps:  # a level at a time, a kind of node at a time
-            values[lo:hi] = compute(values)  # C loops over all the nodes of the step
+            values[lo:hi] = compute(values)  # those nodes' values, computed in C loops
         self.root.data = values[self._root_slot]
         return self.root.data
 
@@ -140,9 +140,9 @@ class Tape:
         """Add d(root)/d(leaf) into every leaf's `.grad`, as `root.backward()` would."""
         values, grads = self._values, self._grads
         grads[self._root_slot] = 1.0
-        for lo, hi, gradients in self._backward_steps:  # from the root down, leaves last
-            grads[lo:hi] = gradients(values, grads)  # start + d(user)/d(node) * grad(user) + ...
-        for leaf, g in zip(self._used_leaves, grads):  # a leaf's start was its .grad: it accumulates
+        for lo, hi, gradients in self._backward_steps:  # from the root down to the leaves
+            grads[lo:hi] = gradients(values, grads)  # 0.0 + d(user)/d(node) * grad(user) + ...
+        for leaf, g in zip(self._used_leaves, grads):  # the leaves' sums started at their .grad
             leaf.grad = g
         if self.root._a is None:  # a leaf as the root: it accumulates, like every leaf
             self.root.grad += 1.0
@@ -264,7 +264,8 @@ class _Recorder:
         by_signature = lambda n: (-uses[id(n)], signature.get(id(n), ()))  # noqa: E731
 
         # Slots in one flat list of floats: leaves, then each group side by side, then the local
-        # derivatives of one-operand nodes, then the constants 1 and -1.
+        # derivatives of one-operand nodes, then the constants 1 and -1. Nodes of one signature
+        # sit together, so that their gradients are one backward step.
         tape._leaves = sorted(leaves.values(), key=by_signature)
         tape._used_leaves = [leaf for leaf in tape._leaves if uses[id(leaf)]]  # all but a root leaf
         slot = {id(leaf): i for i, leaf in enumerate(tape._leaves)}
@@ -346,7 +347,8 @@ class _Recorder:
                 return [(lo, hi, lambda values: map(_sum, terms(values), start(values)))]
             w = _rows([tuple(slot[id(t._a)] for t in ts) for _, ts, _ in chains])
             x = _rows([tuple(slot[id(t._b)] for t in ts) for _, ts, _ in chains])
-            return [(lo, hi, lambda values: map(_sum, map(map, repeat(mul), w(values), x(values)), start(values)))]
+            products = lambda values: map(map, repeat(mul), w(values), x(values))  # noqa: E731  (lazily)
+            return [(lo, hi, lambda values: map(_sum, products(values), start(values)))]
         # short sums, term by term: the first term of every sum, then the second, ...
         if kind == "sum":
             terms = _getter([slot[id(t[k])] for k in range(n_terms) for _, t, _ in chains])
@@ -404,7 +406,7 @@ class _Recorder:
 # segment of their uses: (d, g) pairs, the slot of d(user)/d(node) in the values and of the
 # user's gradient in the grads.
 
-Segment = Callable[[Iterable[float], Numbers, Numbers], Iterable[float]]
+_Segment = Callable[[Iterable[float], _Numbers, _Numbers], Iterable[float]]
 
 
 def _zeros() -> Iterable[float]:
@@ -415,8 +417,8 @@ def _grads_of(leaves: list[Value]) -> Callable[[], Iterable[float]]:
     return lambda: map(_grad, leaves)
 
 
-def _summed(starts: Callable[[], Iterable[float]], segments: list[Segment]) -> Callable:
-    def gradients(values: Numbers, grads: Numbers) -> Iterable[float]:
+def _summed(starts: Callable[[], Iterable[float]], segments: list[_Segment]) -> Callable:
+    def gradients(values: _Numbers, grads: _Numbers) -> Iterable[float]:
         acc = starts()
         for segment in segments:
             acc = segment(acc, values, grads)
@@ -425,7 +427,7 @@ def _summed(starts: Callable[[], Iterable[float]], segments: list[Segment]) -> C
     return gradients
 
 
-def _short_segment(rows: list[list[tuple[int, int]]], one: int) -> Segment:
+def _short_segment(rows: list[list[tuple[int, int]]], one: int) -> _Segment:
     """A few uses: one C loop per use, over all the nodes (lazily chained, so no list between)."""
     passes = []
     for p in range(len(rows[0])):
@@ -435,7 +437,7 @@ def _short_segment(rows: list[list[tuple[int, int]]], one: int) -> Segment:
         else:
             passes.append((add, _getter(ds), gs))
 
-    def segment(acc: Iterable[float], values: Numbers, grads: Numbers) -> Iterable[float]:
+    def segment(acc: Iterable[float], values: _Numbers, grads: _Numbers) -> Iterable[float]:
         for combine, d, g in passes:
             acc = map(combine, acc, g(grads) if d is None else map(mul, d(values), g(grads)))
         return acc
@@ -443,7 +445,7 @@ def _short_segment(rows: list[list[tuple[int, int]]], one: int) -> Segment:
     return segment
 
 
-def _long_segment(rows: list[list[tuple[int, int]]], one: int) -> Segment:
+def _long_segment(rows: list[list[tuple[int, int]]], one: int) -> _Segment:
     """Many uses: each node's sum in one C loop; rows of slots shared by nodes are gathered once."""
     gs = _rows([tuple(g for _, g in row) for row in rows])
     if all(d == one for row in rows for d, _ in row):  # uses by + only: their gradients are added

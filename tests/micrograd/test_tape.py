@@ -118,6 +118,21 @@ def test_inner_nodes_of_sums_and_dot_products_can_be_read() -> None:
     assert len(tape) == len({id(n) for n in ws + xs + products + partial}) + 2  # + the 0.25 leaf, out
 
 
+def test_inner_nodes_of_a_sum_of_other_nodes_can_be_read() -> None:
+    xs = [Value(0.3 * i - 1) for i in range(10)]  # a sum long enough to be added up in one C loop
+    terms = [x.tanh() for x in xs]
+    partial, acc = [], Value(0.5)
+    for t in terms:
+        acc = acc + t
+        partial.append(acc)
+    out = acc * acc
+    out.backward()
+    tape = Tape(out)
+    tape.backward()
+    for node in terms + partial:
+        assert bits(tape.value(node)) == bits(node.data) and bits(tape.grad(node)) == bits(node.grad)
+
+
 def test_backward_accumulates_into_leaves_like_eager() -> None:
     a = Value(2.0)
     tape = Tape(a * a)
@@ -223,7 +238,8 @@ def batches(draw: st.DrawFn) -> dict:
         "offset": draw(numbers),
         "inputs": [[(draw(numbers), draw(st.booleans())) for _ in range(n_in)] for _ in range(batch)],
         "activation": draw(st.sampled_from(["relu", "tanh", "sigmoid", None])),
-        "kinds": draw(st.one_of(st.lists(KINDS, min_size=n_out, max_size=n_out), KINDS.map(lambda k: [k] * n_out))),
+        "kinds": draw(st.one_of(st.lists(KINDS, min_size=n_out, max_size=n_out),
+                                KINDS.map(lambda k: [k] * n_out))),  # one kind for all: long + and - uses
         "grads": draw(st.lists(numbers, min_size=1)),
     }
 
