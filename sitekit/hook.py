@@ -70,9 +70,14 @@ def _fingerprint() -> str:
 
 
 def _installed() -> list[tuple[str, str]]:
+    """Each installed distribution's name and version, once. (`distributions()` lists a
+    distribution once per sys.path entry it is found under: mkdocstrings' `paths: ["."]` puts the
+    root, and so this project's egg-info, on sys.path during the first build, and a list with
+    repeats changed the fingerprint between the first build of `mkdocs serve` and its rebuild,
+    which then ran every page again.)"""
     from importlib import metadata
 
-    return sorted((dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions())
+    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions()})
 
 
 @event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
