@@ -123,7 +123,7 @@ def on_files(files, config):
     for file in list(files):
         if _has_notebook(file.src_uri):
             url = config["site_url"] + file.url if config["site_url"] else None
-            content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
+            content = notebook.chapter_file(Path(file.abs_src_path), ROOT, url)
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
     for file in reference.pages(config):  # the API reference, a page per module
         files.append(file)
