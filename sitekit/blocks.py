@@ -226,7 +226,11 @@ def parse(document: Page) -> Iterator[Region]:
             document.rejected.append((_line_of(text, region.start), message))
             yield _error_region(region.start, region.end, message)
             continue
-        yield Region(region.start, region.end, parsed=Block(str(source), line, visible=False),
+        # Sybil's region stops before the closing `-->`; the block is the whole comment, so that
+        # the build takes all of it out of the page (else a stray "-->" is published).
+        closing = re.match(r"[ \t>]*-->", text[region.end:])
+        end = region.end + closing.end() if closing else region.end
+        yield Region(region.start, end, parsed=Block(str(source), line, visible=False),
                      evaluator=_guarded(evaluate_block))
 
 

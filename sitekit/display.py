@@ -1,7 +1,9 @@
 """Turn the value a block ends with into SVG, the same bytes on every run.
 
 A graph or a figure becomes SVG; recorded backward steps (`micrograd.steps`)
-become a stepper, its one SVG inside controls (sitekit.stepper).
+become a stepper, its one SVG inside controls (sitekit.stepper); any other value
+that Jupyter would show as HTML (`_repr_html_`, say a `benchmarks.results.Table`
+of recorded timings) becomes that HTML.
 """
 
 from __future__ import annotations
@@ -41,13 +43,20 @@ def is_stepper(value: Any) -> bool:
     return stepper.is_stepper(value)
 
 
+def is_html(value: Any) -> bool:
+    """A value Jupyter shows as HTML: it has a `_repr_html_` method (checked after graphs and
+    figures, which may have one too)."""
+    return callable(getattr(type(value), "_repr_html_", None))
+
+
 def displayable(value: Any) -> bool:
-    """True for the values the site shows as a picture: graphs, matplotlib figures, steppers."""
-    return value is not None and (is_graph(value) or is_figure(value) or is_stepper(value))
+    """True for the values the site shows: graphs, matplotlib figures, steppers, HTML."""
+    return value is not None and (is_graph(value) or is_figure(value) or is_stepper(value) or is_html(value))
 
 
 def to_svg(value: Any) -> str:
-    """Render a graph or figure as inline SVG (no XML prologue, no comments), a stepper as its HTML."""
+    """Render a graph or figure as inline SVG (no XML prologue, no comments), a stepper or an
+    HTML value as its HTML."""
     if is_stepper(value):
         from sitekit import stepper
 
@@ -61,8 +70,10 @@ def to_svg(value: Any) -> str:
         with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
             value.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         svg = buffer.getvalue()
+    elif is_html(value):
+        svg = value._repr_html_()
     else:
-        raise TypeError(f"cannot display {type(value).__name__}: only graphs, figures and steppers")
+        raise TypeError(f"cannot display {type(value).__name__}: only graphs, figures, steppers and HTML")
     # Blank lines would end an HTML block inside Markdown, so drop them too.
     return "\n".join(line for line in _PROLOGUE.sub("", svg).splitlines() if line.strip())
 

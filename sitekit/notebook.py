@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -59,7 +60,7 @@ def _included_source(source: str, root: Path) -> str:
             section = re.search(
                 rf"--8<-- \[start:{match['section']}\]\n(.*?)\n.*?--8<-- \[end:{match['section']}\]", text, re.DOTALL
             )
-            text = section[1] if section else text
+            text = textwrap.dedent(section[1]) if section else text  # as the site shows it (dedent_subsections)
         parts.append(re.sub(r".*--8<-- \[(?:start|end):[\w-]+\].*\n", "", text))
     return "\n".join(parts).rstrip()
 

@@ -205,6 +205,23 @@ def test_a_figure_as_last_value_is_shown_as_svg_and_is_deterministic():
     assert first.displays == second.displays
 
 
+def test_a_value_with_html_as_last_value_is_shown_as_that_html_and_prints_nothing():
+    doc = page(f"""
+        {FENCE}python
+        class Rich:
+            def __repr__(self):
+                return "plain"
+
+            def _repr_html_(self):
+                return "<table><tr><td>1</td></tr></table>"
+
+        Rich()
+        {FENCE}
+        """)
+    assert [failure for _, failure in run_page(doc)] == [None]  # no output fence, and none needed
+    assert list(doc.displays.values()) == ["<table><tr><td>1</td></tr></table>"]
+
+
 def test_update_output_rewrites_the_output_fence_in_place(tmp_path, monkeypatch):
     from sitekit import blocks
 

@@ -113,6 +113,7 @@ def test_invisible_blocks_run_but_are_not_published(scratch_cache):
     page.meta = {}
     published = hook.on_page_markdown(markdown, page, config={}, files=None)
     assert "invisible-code-block" not in published and "h['a b']" not in published
+    assert "-->" not in published  # the comment's end goes too
     assert "Prose." in published and "After." in published
 
 
