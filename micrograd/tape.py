@@ -6,21 +6,27 @@ replay then runs the program instead of creating tens of thousands of `Value` ob
 replay does exactly the arithmetic the eager engine does, in the same order, so it gives the same
 numbers, bit for bit.
 
-The program is arranged so that Python's C loops (`map`, `operator.itemgetter`) do the work. Every
-node is given a level, one more than its deepest operand, and nodes of one level and one kind are
-computed together: all the products of a level in one `map(mul, ...)`. Chains of `+` that only
-feed each other (a `sum()` of Values) become one sum node, and a sum of products used nowhere else
-(a neuron's w . x + b) one dot node. Backward is a sum for each node, in the order the eager
-engine adds them up, over the nodes that use it: (local derivative) x (their gradient).
+The program is arranged so that Python's C loops (`map`, `sum`, `operator.itemgetter`) do the
+work. Every node is given a level, one more than its deepest operand, and nodes of one level and
+one kind are computed together: all the products of a level in one `map(mul, ...)`. Chains of `+`
+that only feed each other (a `sum()` of Values) become one sum node, and a sum of products used
+nowhere else (a neuron's w . x + b) one dot node. Backward is a sum for each node, in the order
+the eager engine adds them up, over the nodes that use it: (local derivative) x (their gradient).
+
+Long sums (a dot product of 16 terms, a weight's gradient over a batch of 100 examples) are added
+up one sum at a time, each in a C loop of its own; short ones term by term, all sums at once. The
+numbers a long sum needs are gathered once per distinct set of slots: a neuron's weights are the
+same for every example of a batch, an example's inputs the same for every neuron of a layer.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from functools import reduce
 from itertools import repeat
 from operator import add, attrgetter, itemgetter, mul, sub
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from micrograd.engine import _UNARY, Value, _Given
 from micrograd.walk import topological_order as _topological_order
@@ -28,8 +34,26 @@ from micrograd.floats import number as _number, power as _power, power_slope as 
 
 _data, _grad = attrgetter("data"), attrgetter("grad")
 
+_Numbers = list[float]
 
-def _getter(indices: Sequence[int]) -> Callable[[list[float]], Sequence[float]]:
+# A sum is long from this many terms on: then one C loop per sum beats one per term. (Measured on
+# 300 and 1600 sums of numbers from random slots: the start-up of a sum costs about what several
+# of its terms do, and a chain of more maps than this, one per term, gets slower per term.)
+LONG = 8
+
+
+def _left_to_right(terms: Iterable[float], start: float) -> float:
+    return reduce(add, terms, start)
+
+
+# start + t1 + t2 + ..., one `+` after another, as the eager engine adds. Up to Python 3.11 `sum()`
+# of floats does exactly that in a C double, without a float object for each partial sum; from
+# 3.12 it compensates rounding errors (CPython gh-100425: more exact, so not the engine's
+# numbers), and `reduce` does the adding instead.
+_sum: Callable[[Iterable[float], float], float] = sum if sys.version_info < (3, 12) else _left_to_right
+
+
+def _getter(indices: Sequence[int]) -> Callable[[_Numbers], Sequence[Any]]:
     """A function that picks `indices` out of a list, in one C call (a tuple, even of one)."""
     if len(indices) == 1:
         i = indices[0]
@@ -37,17 +61,29 @@ def _getter(indices: Sequence[int]) -> Callable[[list[float]], Sequence[float]]:
     return itemgetter(*indices)
 
 
+def _rows(rows: Sequence[tuple[int, ...]]) -> Callable[[_Numbers], Sequence[Sequence[float]]]:
+    """A function giving, for each row of slots, the tuple of numbers at them.
+
+    Each distinct row is gathered once, and shared by the rows equal to it.
+    """
+    distinct = list(dict.fromkeys(rows))
+    getters = list(map(_getter, distinct))
+    if len(distinct) == len(rows):
+        return lambda numbers: [get(numbers) for get in getters]
+    where = {row: i for i, row in enumerate(distinct)}
+    pick = _getter([where[row] for row in rows])
+    return lambda numbers: pick([get(numbers) for get in getters])
+
+
 def _sum_by_term(start: Sequence[float], terms: Sequence[float], m: int) -> list[float]:
-    """For each of m sums, start + term 1 + term 2 + ..., added left to right as `sum()` does.
+    """For each of m sums, start + term 1 + term 2 + ..., added left to right as eager adds.
 
     `terms` holds the first term of every sum, then the second of every sum, and so on.
     """
-    if m == 1:
-        return [reduce(add, terms, start[0])]
-    acc = list(start)
+    acc: Iterable[float] = start
     for k in range(0, len(terms), m):
-        acc = list(map(add, acc, terms[k : k + m]))
-    return acc
+        acc = map(add, acc, terms[k : k + m])
+    return list(acc)
 
 
 class Tape:
@@ -95,8 +131,8 @@ class Tape:
         """Recompute every node from the leaves' current `.data`; return the root's value."""
         values = self._values
         values[: len(self._leaves)] = self._leaf_data()
-        for compute in self._forward_steps:  # one C loop or a few for each kind of node in a level
-            compute(values)
+        for lo, hi, compute in self._forward_steps:  # a level at a time, a kind of node at a time
+            values[lo:hi] = compute(values)  # those nodes' values, computed in C loops
         self.root.data = values[self._root_slot]
         return self.root.data
 
@@ -104,21 +140,10 @@ class Tape:
         """Add d(root)/d(leaf) into every leaf's `.grad`, as `root.backward()` would."""
         values, grads = self._values, self._grads
         grads[self._root_slot] = 1.0
-        for lo, hi, passes, prime in self._backward_steps:  # from the root down, level by level
-            if passes:  # the gradients of nodes lo..hi: the sum over their uses, in eager's order
-                total = [0.0] * (hi - lo)
-                for derivatives, grads_of_users in passes:  # one use of each node per pass
-                    total = list(map(add, total, map(mul, derivatives(values), grads_of_users(grads))))
-                grads[lo:hi] = total
-            if prime is not None:  # a sum's gradient as its inner + nodes pass it on: 0.0 + g
-                grads[prime : prime + hi - lo] = map(add, repeat(0.0), grads[lo:hi])
-        for lo, hi, passes in self._leaf_steps:  # a leaf adds to the .grad it had, as in eager
-            leaves = self._leaves[lo:hi]
-            total = list(map(_grad, leaves))
-            for derivatives, grads_of_users in passes:
-                total = list(map(add, total, map(mul, derivatives(values), grads_of_users(grads))))
-            for leaf, g in zip(leaves, total):
-                leaf.grad = g
+        for lo, hi, gradients in self._backward_steps:  # from the root down to the leaves
+            grads[lo:hi] = gradients(values, grads)  # 0.0 + d(user)/d(node) * grad(user) + ...
+        for leaf, g in zip(self._used_leaves, grads):  # the leaves' sums started at their .grad
+            leaf.grad = g
         if self.root._a is None:  # a leaf as the root: it accumulates, like every leaf
             self.root.grad += 1.0
         else:
@@ -153,8 +178,16 @@ class Tape:
             return numbers[self._slot[id(node)]]
         if id(node) not in self._inner:
             raise ValueError(f"{node!r} is not a node of this tape's graph")
-        recompute = self._inner[id(node)]
-        return recompute(numbers is self._values)
+        head, place = self._inner[id(node)]
+        if numbers is self._grads:  # every + and product inside a sum gets the head's 0.0 + g
+            return numbers[self._prime[id(head)]]
+        start, terms, dot = self._chain[id(head)]
+        v, slot = self._values, self._slot
+        if place < 0:  # product k of a dot
+            t = terms[-1 - place]
+            return v[slot[id(t._a)]] * v[slot[id(t._b)]]
+        parts = [v[slot[id(t._a)]] * v[slot[id(t._b)]] if dot else v[slot[id(t)]] for t in terms[:place]]
+        return reduce(add, parts, v[slot[id(start)]])  # the sum of the first `place` terms
 
     def __len__(self) -> int:
         """The number of nodes recorded (leaves included)."""
@@ -210,14 +243,34 @@ class _Recorder:
                 groups[(level[id(node)], *self._kind(node))].append(node)
         ordered = sorted(groups.items(), key=lambda item: item[0][0])
 
+        # The users of each node, in the order eager backward adds up what they pass back. A node
+        # inside a sum passes its use on to the sum's head. A node's "signature" says which groups
+        # its uses come from, run by run: nodes of one signature get their gradients together.
+        group_of = {id(node): g for g, (_, members) in enumerate(ordered) for node in members}
+        group_of.update({i: group_of[id(head)] for i, (head, _) in self.inner.items()})
+        users: dict[int, list[tuple[Value, int]]] = defaultdict(list)
+        runs: dict[int, list[list[int]]] = defaultdict(list)  # [group, number of uses], ...
+        for node in reversed(order):
+            g = group_of[id(node)]
+            for position, operand in enumerate((node._a, node._b)):
+                if operand is not None and id(operand) not in self.inner:
+                    users[id(operand)].append((node, position))
+                    run = runs[id(operand)]
+                    if run and run[-1][0] == g:
+                        run[-1][1] += 1
+                    else:
+                        run.append([g, 1])
+        signature = {key: tuple(map(tuple, run)) for key, run in runs.items()}
+        by_signature = lambda n: (-uses[id(n)], signature.get(id(n), ()))  # noqa: E731
+
         # Slots in one flat list of floats: leaves, then each group side by side, then the local
-        # derivatives of one-operand nodes, then the constants 1 and -1. Nodes used equally often
-        # sit together, so that their gradients are summed in the same passes.
-        most_used_first = lambda n: -uses[id(n)]  # noqa: E731
-        tape._leaves = sorted(leaves.values(), key=most_used_first)
+        # derivatives of one-operand nodes, then the constants 1 and -1. Nodes of one signature
+        # sit together, so that their gradients are one backward step.
+        tape._leaves = sorted(leaves.values(), key=by_signature)
+        tape._used_leaves = [leaf for leaf in tape._leaves if uses[id(leaf)]]  # all but a root leaf
         slot = {id(leaf): i for i, leaf in enumerate(tape._leaves)}
         for _, members in ordered:
-            members.sort(key=most_used_first)
+            members.sort(key=by_signature)
             slot.update({id(node): i for i, node in enumerate(members, start=len(slot))})
         derivative: dict[int, int] = {}
         for key, members in ordered:
@@ -237,23 +290,19 @@ class _Recorder:
                 self.prime.update({id(node): i for i, node in enumerate(members, start=first)})
         tape._grads = [0.0] * (len(slot) + len(self.prime))
 
-        tape._forward_steps = [self._forward_step(key, members) for key, members in ordered]
+        tape._forward_steps = [step for key, members in ordered for step in self._forward(key, members)]
 
-        # Backward: each use of a node, in the order eager backward adds it up: (d, grad of user).
-        incoming: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for node in reversed(order):
-            for position, operand in enumerate((node._a, node._b)):
-                if operand is not None and id(operand) not in self.inner:
-                    incoming[id(operand)].append(self._use(node, position))
+        # Backward: a group's nodes, a run of one signature at a time; then the group's primes.
+        incoming = {key: [self._use(user, position) for user, position in us] for key, us in users.items()}
         tape._backward_steps = []
         for _, members in reversed(ordered):
-            runs = self._runs(members, incoming, slot[id(members[0])])
-            lo, hi = slot[id(members[0])], slot[id(members[0])] + len(members)
-            tape._backward_steps += [(a, b, passes, None) for a, b, passes in runs]
+            lo = slot[id(members[0])]
+            tape._backward_steps += self._gradients(members, lo, incoming, signature, None)
             if lo in primes:
-                tape._backward_steps.append((lo, hi, [], primes[lo]))
-        tape._leaf_steps = self._runs(tape._leaves, incoming, 0)
-        tape._inner = {i: self._reader(tape, head, place) for i, (head, place) in self.inner.items()}
+                hi = lo + len(members)
+                tape._backward_steps.append((primes[lo], primes[lo] + len(members), _primed(lo, hi)))
+        tape._backward_steps += self._gradients(tape._leaves, 0, incoming, signature, tape._leaves)
+        tape._inner, tape._chain, tape._prime = self.inner, self.chain, self.prime  # for value(), grad()
 
     def _kind(self, node: Value) -> tuple[Any, ...]:
         if id(node) in self.chain:
@@ -271,19 +320,15 @@ class _Recorder:
             return [start, *(x for t in terms for x in (t._a, t._b))] if dot else [start, *terms]
         return [x for x in (node._a, node._b) if x is not None]
 
-    def _forward_step(self, key: tuple[Any, ...], members: list[Value]) -> Callable[[list[float]], None]:
-        """The computation of one group: all its nodes at once."""
+    def _forward(self, key: tuple[Any, ...], members: list[Value]) -> list[tuple[int, int, Callable]]:
+        """The computation of one group, all its nodes at once: (lo, hi, values -> their values)."""
         slot, m = self.slot, len(members)
         lo = slot[id(members[0])]
         hi, kind = lo + m, key[1]
         if kind in ("mul", "sub"):
             a, b = _getter([slot[id(n._a)] for n in members]), _getter([slot[id(n._b)] for n in members])
             f = mul if kind == "mul" else sub
-
-            def binary(values: list[float]) -> None:
-                values[lo:hi] = map(f, a(values), b(values))
-
-            return binary
+            return [(lo, hi, lambda values: map(f, a(values), b(values)))]
         if kind in ("unary", "pow"):
             x, d = _getter([slot[id(n._a)] for n in members]), self.derivative[id(members[0])]
             if kind == "unary":
@@ -291,29 +336,26 @@ class _Recorder:
             else:
                 n = key[2]
                 f, slope = (lambda v: _power(v, n)), (lambda v, y: _power_slope(v, n))
-
-            def unary(values: list[float]) -> None:
-                xs = x(values)
-                ys = values[lo:hi] = list(map(f, xs))
-                values[d : d + m] = map(slope, xs, ys)
-
-            return unary
+            # the node's value, then its local derivative from its input and its value
+            return [(lo, hi, lambda values: map(f, x(values))),
+                    (d, d + m, lambda values: map(slope, x(values), values[lo:hi]))]
         chains = [self.chain[id(node)] for node in members]
         start, n_terms = _getter([slot[id(s)] for s, _, _ in chains]), key[2]
-        if kind == "sum":  # terms: the first term of every sum, then the second, ...
+        if n_terms >= LONG:  # one sum after another, each in one C loop
+            if kind == "sum":
+                terms = _rows([tuple(slot[id(t)] for t in ts) for _, ts, _ in chains])
+                return [(lo, hi, lambda values: map(_sum, terms(values), start(values)))]
+            w = _rows([tuple(slot[id(t._a)] for t in ts) for _, ts, _ in chains])
+            x = _rows([tuple(slot[id(t._b)] for t in ts) for _, ts, _ in chains])
+            products = lambda values: map(map, repeat(mul), w(values), x(values))  # noqa: E731  (lazily)
+            return [(lo, hi, lambda values: map(_sum, products(values), start(values)))]
+        # short sums, term by term: the first term of every sum, then the second, ...
+        if kind == "sum":
             terms = _getter([slot[id(t[k])] for k in range(n_terms) for _, t, _ in chains])
-
-            def summed(values: list[float]) -> None:
-                values[lo:hi] = _sum_by_term(start(values), terms(values), m)
-
-            return summed
+            return [(lo, hi, lambda values: _sum_by_term(start(values), terms(values), m))]
         w = _getter([slot[id(t[k]._a)] for k in range(n_terms) for _, t, _ in chains])
         x = _getter([slot[id(t[k]._b)] for k in range(n_terms) for _, t, _ in chains])
-
-        def dot(values: list[float]) -> None:
-            values[lo:hi] = _sum_by_term(start(values), list(map(mul, w(values), x(values))), m)
-
-        return dot
+        return [(lo, hi, lambda values: _sum_by_term(start(values), list(map(mul, w(values), x(values))), m))]
 
     def _use(self, user: Value, position: int) -> tuple[int, int]:
         """Where d(user)/d(operand) is in the values, and where user's gradient is in the grads."""
@@ -331,37 +373,87 @@ class _Recorder:
             return self.one + position, grad  # the constants 1 and -1
         return self.derivative[id(user)], grad
 
-    def _runs(self, members: list[Value], incoming: dict[int, list[tuple[int, int]]],
-              lo: int) -> list[tuple[int, int, list[Any]]]:
-        """Backward steps for `members` (at positions lo, lo + 1, ...), a run per number of uses."""
-        runs = []
+    def _gradients(self, members: list[Value], lo: int, incoming: dict[int, list[tuple[int, int]]],
+                   signature: dict[int, tuple[tuple[int, int], ...]],
+                   leaves: list[Value] | None) -> list[tuple[int, int, Callable]]:
+        """Backward steps for `members` (at slots lo, lo + 1, ...): one per run of a signature.
+
+        A node's gradient starts at 0.0 as in eager (a leaf's at its .grad), then adds up its uses,
+        in order: a run of uses from one group is a segment, summed term by term if it is short,
+        one node at a time if it is long.
+        """
+        steps = []
         i = 0
         while i < len(members):
-            k = len(incoming[id(members[i])])
+            sig = signature.get(id(members[i]), ())
             j = i
-            while j < len(members) and len(incoming[id(members[j])]) == k:
+            while j < len(members) and signature.get(id(members[j]), ()) == sig:
                 j += 1
-            if k:  # (only the root is used by nothing)
-                uses = [incoming[id(n)] for n in members[i:j]]
-                passes = [(_getter([u[p][0] for u in uses]), _getter([u[p][1] for u in uses]))
-                          for p in range(k)]
-                runs.append((lo + i, lo + j, passes))
+            if sig:  # (only the root is used by nothing)
+                rows = [incoming[id(n)] for n in members[i:j]]
+                segments, first = [], 0
+                for _, count in sig:
+                    part = [row[first : first + count] for row in rows]
+                    segments.append((_long_segment if count >= LONG else _short_segment)(part, self.one))
+                    first += count
+                starts = _zeros if leaves is None else _grads_of(leaves[i:j])
+                steps.append((lo + i, lo + j, _summed(starts, segments)))
             i = j
-        return runs
+        return steps
 
-    def _reader(self, tape: Tape, head: Value, place: int) -> Callable[[bool], float]:
-        """How `value` and `grad` find a node inside a sum or dot, which has no slot of its own."""
-        start, terms, dot = self.chain[id(head)]
-        slot, prime = self.slot, self.prime[id(head)]
 
-        def read(value: bool) -> float:
-            v = tape._values
-            if not value:
-                return tape._grads[prime]
-            if place < 0:
-                t = terms[-1 - place]
-                return v[slot[id(t._a)]] * v[slot[id(t._b)]]
-            parts = [v[slot[id(t._a)]] * v[slot[id(t._b)]] if dot else v[slot[id(t)]] for t in terms[:place]]
-            return reduce(add, parts, v[slot[id(start)]])
+# The parts of a backward step. A segment takes the running sums of a run of nodes and adds one
+# segment of their uses: (d, g) pairs, the slot of d(user)/d(node) in the values and of the
+# user's gradient in the grads.
 
-        return read
+_Segment = Callable[[Iterable[float], _Numbers, _Numbers], Iterable[float]]
+
+
+def _zeros() -> Iterable[float]:
+    return repeat(0.0)
+
+
+def _grads_of(leaves: list[Value]) -> Callable[[], Iterable[float]]:
+    return lambda: map(_grad, leaves)
+
+
+def _summed(starts: Callable[[], Iterable[float]], segments: list[_Segment]) -> Callable:
+    def gradients(values: _Numbers, grads: _Numbers) -> Iterable[float]:
+        acc = starts()
+        for segment in segments:
+            acc = segment(acc, values, grads)
+        return acc
+
+    return gradients
+
+
+def _short_segment(rows: list[list[tuple[int, int]]], one: int) -> _Segment:
+    """A few uses: one C loop per use, over all the nodes (lazily chained, so no list between)."""
+    passes = []
+    for p in range(len(rows[0])):
+        ds, gs = [row[p][0] for row in rows], _getter([row[p][1] for row in rows])
+        if set(ds) <= {one} or set(ds) <= {one + 1}:  # a + or a -: g is added or subtracted, as in eager
+            passes.append((add if ds[0] == one else sub, None, gs))
+        else:
+            passes.append((add, _getter(ds), gs))
+
+    def segment(acc: Iterable[float], values: _Numbers, grads: _Numbers) -> Iterable[float]:
+        for combine, d, g in passes:
+            acc = map(combine, acc, g(grads) if d is None else map(mul, d(values), g(grads)))
+        return acc
+
+    return segment
+
+
+def _long_segment(rows: list[list[tuple[int, int]]], one: int) -> _Segment:
+    """Many uses: each node's sum in one C loop; rows of slots shared by nodes are gathered once."""
+    gs = _rows([tuple(g for _, g in row) for row in rows])
+    if all(d == one for row in rows for d, _ in row):  # uses by + only: their gradients are added
+        return lambda acc, values, grads: map(_sum, gs(grads), acc)
+    ds = _rows([tuple(d for d, _ in row) for row in rows])
+    return lambda acc, values, grads: map(_sum, map(map, repeat(mul), ds(values), gs(grads)), acc)
+
+
+def _primed(lo: int, hi: int) -> Callable:
+    """The 0.0 + g that the + nodes inside sums lo..hi get from them, as in eager."""
+    return lambda values, grads: map(add, repeat(0.0), grads[lo:hi])
