@@ -8,7 +8,9 @@ It first makes sure the venv is set up (untimed), then runs the suite once and
 prints its wall time, the CPU seconds it used (a loaded machine inflates wall time,
 not CPU time), and where the time went: the seconds per test file and phase
 (setup, call, teardown; a session fixture such as the site build counts in the
-setup of the first test using it), and the slowest phases. Under pytest-xdist the
+setup of the first test using it) with the CPU seconds of each file's tests, the
+slowest phases, and each pytest-xdist worker's span and busy seconds (the worker
+whose last test ends last is the critical path). Under pytest-xdist the
 per-file seconds add up to more than the wall time. Targets (issue 15, 2 cores):
 at most 120 s wall for `dev.py test`, 180 s for `--ci`.
 
@@ -54,10 +56,15 @@ def main() -> int:
     files = sorted(phases["files"].items(), key=lambda item: -item[1]["total"])
     print(f"\n{'dev.py test' + (' --ci' if args.ci else '')}: {timed.wall:.1f} s wall "
           f"(target {target:.0f} s), {timed.cpu:.1f} CPU s, exit code {timed.returncode}")
-    print("seconds per test file (setup + call + teardown):")
+    print("seconds per test file (setup + call + teardown), and the CPU seconds they used:")
     for path, seconds in files:
         print(f"  {seconds['total']:7.1f}  {path}  (setup {seconds.get('setup', 0):.1f}, "
-              f"call {seconds.get('call', 0):.1f}, teardown {seconds.get('teardown', 0):.1f})")
+              f"call {seconds.get('call', 0):.1f}, teardown {seconds.get('teardown', 0):.1f}; "
+              f"CPU {seconds.get('cpu', 0):.1f})")
+    print("each worker: when its first test started and its last ended (from the first test), seconds busy:")
+    for worker, span in phases.get("workers", {}).items():
+        print(f"  {worker}: {span['first_test_at']:.1f} to {span['last_test_done_at']:.1f} s, "
+              f"busy {span['busy_seconds']:.1f} s")
     print("slowest phases:")
     for entry in phases["slowest"][:12]:
         print(f"  {entry['seconds']:7.1f}  {entry['phase']:<8} {entry['test']}")
@@ -69,6 +76,7 @@ def main() -> int:
         "exit_code": timed.returncode,
         "files": {path: {k: round(v, 2) for k, v in seconds.items()} for path, seconds in files},
         "slowest": phases["slowest"],
+        "workers": phases.get("workers", {}),
     })
     return timed.returncode
 

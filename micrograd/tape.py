@@ -106,8 +106,8 @@ class Tape:
     ones such as `relu` are recomputed at every replay.
 
     Stale: the `.data` and `.grad` of the nodes between the leaves and the root are not updated
-    by a replay (that would cost most of the time saved). Read them with `tape.value(node)` and
-    `tape.grad(node)`.
+    by a replay (writing them back would be a Python loop over every node). Read them with
+    `tape.value(node)` and `tape.grad(node)`.
 
     The limit: a tape records the operations that ran while the graph was built, not the Python
     code that chose them. A branch on data (`if x.data > 0: ...`), a loop whose length depends on
@@ -128,23 +128,27 @@ class Tape:
 
     # --8<-- [start:replay]
     def forward(self) -> float:
-        """Recompute every node from the leaves' current `.data`; return the root's value."""
+        """Recompute every node from the leaves' .data; return the root's value."""
         values = self._values
         values[: len(self._leaves)] = self._leaf_data()
-        for lo, hi, compute in self._forward_steps:  # a level at a time, a kind of node at a time
-            values[lo:hi] = compute(values)  # those nodes' values, computed in C loops
+        # A level at a time, one kind of node at a time, each step a few C loops:
+        for lo, hi, compute in self._forward_steps:
+            values[lo:hi] = compute(values)
         self.root.data = values[self._root_slot]
         return self.root.data
 
     def backward(self) -> None:
-        """Add d(root)/d(leaf) into every leaf's `.grad`, as `root.backward()` would."""
+        """Add d(root)/d(leaf) into each leaf's .grad, as root.backward() would."""
         values, grads = self._values, self._grads
         grads[self._root_slot] = 1.0
-        for lo, hi, gradients in self._backward_steps:  # from the root down to the leaves
-            grads[lo:hi] = gradients(values, grads)  # 0.0 + d(user)/d(node) * grad(user) + ...
-        for leaf, g in zip(self._used_leaves, grads):  # the leaves' sums started at their .grad
+        # From the root down to the leaves; each node's gradient is
+        # 0.0 + d(user)/d(node) * grad(user) + ... over its users, in eager order.
+        for lo, hi, gradients in self._backward_steps:
+            grads[lo:hi] = gradients(values, grads)
+        # A leaf's sum started at the .grad it had, so this adds, as eager does.
+        for leaf, g in zip(self._used_leaves, grads):
             leaf.grad = g
-        if self.root._a is None:  # a leaf as the root: it accumulates, like every leaf
+        if self.root._a is None:  # a leaf as the root accumulates, like every leaf
             self.root.grad += 1.0
         else:
             self.root.grad = 1.0

@@ -70,9 +70,14 @@ def _fingerprint() -> str:
 
 
 def _installed() -> list[tuple[str, str]]:
+    """Each installed distribution's name and version, once. (`distributions()` lists a
+    distribution once per sys.path entry it is found under: mkdocstrings' `paths: ["."]` puts the
+    root, and so this project's egg-info, on sys.path during the first build, and a list with
+    repeats changed the fingerprint between the first build of `mkdocs serve` and its rebuild,
+    which then ran every page again.)"""
     from importlib import metadata
 
-    return sorted((dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions())
+    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions()})
 
 
 @event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
@@ -118,7 +123,7 @@ def on_files(files, config):
     for file in list(files):
         if _has_notebook(file.src_uri):
             url = config["site_url"] + file.url if config["site_url"] else None
-            content = notebook.to_json(notebook.chapter_notebook(Path(file.abs_src_path), ROOT, url))
+            content = notebook.chapter_file(Path(file.abs_src_path), ROOT, url)
             files.append(File.generated(config, notebook.notebook_name(file.src_uri), content=content))
     for file in reference.pages(config):  # the API reference, a page per module
         files.append(file)

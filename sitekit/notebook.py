@@ -9,6 +9,7 @@ The block grammar is the one in `sitekit.blocks`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
 from pathlib import Path
@@ -135,3 +136,22 @@ def to_json(notebook: nbformat.NotebookNode) -> str:
     """The notebook file's text, written as nbformat writes it, without validating it on every
     build (the tests validate each chapter's notebook)."""
     return nbformat.v4.nbjson.writes(notebook) + "\n"
+
+
+#: Notebook files already made in this process, by what they were made from (see chapter_file).
+_made: dict[str, str] = {}
+
+
+def chapter_file(path: Path, root: Path, url: str | None = None) -> str:
+    """`to_json(chapter_notebook(path, root, url))`, made again only when the chapter, a file it
+    includes or the URL changed: `mkdocs serve` makes every chapter's notebook on every rebuild."""
+    text = path.read_text(encoding="utf-8")
+    included = sorted({match["path"] for match in _SNIPPET.finditer(text)})
+    digest = hashlib.sha256(repr((str(path), str(root), url, text)).encode())
+    for name in included:
+        source = root / name
+        digest.update(name.encode() + b"\0" + (source.read_bytes() if source.is_file() else b"(missing)"))
+    key = digest.hexdigest()
+    if key not in _made:
+        _made[key] = to_json(chapter_notebook(path, root, url))
+    return _made[key]

@@ -2,24 +2,39 @@
 
 Serves the strict build on 127.0.0.1 and loads each page in Chromium or Chrome
 (whichever runs: see browser.py) through Playwright, in light and dark mode,
-saving a screenshot of each to `screenshots/`; steps every stepper through,
-first to last and back, saving a screenshot of it half-way. Skipped, with the
-allow-listed reason, when there is none (and CI allows no skip).
+each page in a fresh browser context, saving a screenshot of each to
+`screenshots/` (its first screen; the whole page with
+MICROGRAD_BOOK_SCREENSHOTS=full, which costs more than the checks); steps every
+stepper through, first to last and back, saving a screenshot of it half-way.
+Skipped, with the allow-listed reason, when there is none (and CI allows no skip).
+
+Pages are checked a few at a time (AT_ONCE): most of a page's wall time is
+waiting (for the network to stay idle for half a second, for Play's next step),
+and the waits of several pages overlap.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import http.server
 import json
+import os
 import threading
-from collections.abc import Iterator
+import typing
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from sitekit import skips
+
+try:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # then there is no browser test: see CHROMIUM
+    PlaywrightTimeout = TimeoutError
 
 from .browser import find_browser
 from .conftest import ROOT
@@ -30,6 +45,11 @@ LOOPBACK = {"127.0.0.1", "localhost"}
 # The flags that keep Chromium from calling home on a closed network.
 QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--disable-quic"]
+#: How many pages are open at once (see the module docstring).
+AT_ONCE = 4
+#: A screenshot of the whole page takes Chromium more CPU than loading and checking it.
+FULL_SCREENSHOTS = os.environ.get("MICROGRAD_BOOK_SCREENSHOTS") == "full"
+VIEWPORT = {"width": 1280, "height": 900}
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=skips.CHROMIUM)
 
@@ -57,14 +77,47 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
+Check = Callable[[typing.Any, str], Awaitable[typing.Any]]
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
-        yield browser
-        browser.close()
+
+def in_chromium(check: Check, names: list[str]) -> list:
+    """Run `check(browser, name)` for each page, AT_ONCE at a time, in one Chromium; returns
+    what each returned, in the order of `names`."""
+    from playwright.async_api import async_playwright
+
+    async def main() -> list:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
+            slots = asyncio.Semaphore(AT_ONCE)
+
+            async def one(name: str):
+                async with slots:
+                    return await check(browser, name)
+
+            try:
+                return await asyncio.gather(*(one(name) for name in names))
+            finally:
+                await browser.close()
+
+    return asyncio.run(main())
+
+
+async def open_page(browser, scheme: str, errors: list[str]):
+    """A page in a fresh context (no cache, no storage from another page) that adds to `errors`
+    every console error, page error, request off the machine and failed request."""
+    context = await browser.new_context(color_scheme=scheme, viewport=VIEWPORT)
+    page = await context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+
+    def check_request(request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme not in ("data", "blob") and url.hostname not in LOOPBACK:
+            errors.append(f"request left the machine: {request.url}")
+
+    page.on("request", check_request)
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    return context, page
 
 
 # What Material's copy button puts on the clipboard, for every code block on the page
@@ -102,7 +155,7 @@ PROBLEMS = """() => {
     for (const el of document.querySelectorAll('.arithmatex')) {
         const math = el.querySelector('math');
         if (!math) problems.push('math left as text: ' + el.textContent.slice(0, 60));
-        else if (math.getBoundingClientRect().width < 1) problems.push('math not drawn');
+        else if (math.getBoundingClientRect().width < 1) problems.push('math not drawn: ' + el.textContent.slice(0, 60));
     }
     // Prose only: code may well show LaTeX on purpose.
     const prose = document.querySelector('article').cloneNode(true);
@@ -113,43 +166,6 @@ PROBLEMS = """() => {
     }
     return problems;
 }"""
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_loads_offline_and_renders(browser, server, built_site, scheme):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    failures: list[str] = []
-    pages = pages_of(built_site)
-    assert len(pages) >= 2
-    for name in pages:
-        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
-        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-
-        def check_request(request, errors=errors):
-            url = urlsplit(request.url)
-            if url.scheme not in ("data", "blob") and url.hostname not in LOOPBACK:
-                errors.append(f"request left the machine: {request.url}")
-
-        page.on("request", check_request)
-        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
-        page.goto(server + name, wait_until="networkidle")
-        errors += page.evaluate(PROBLEMS)
-        for language, text in page.evaluate(COPIED_TEXT):
-            if language in ("python", "py", "pycon"):
-                if ">>>" in text:
-                    errors.append(f"copy gives prompts: {text[:60]!r}")
-                try:
-                    compile(text, name, "exec")
-                except SyntaxError as error:
-                    errors.append(f"copied {language} block does not compile ({error}): {text[:80]!r}")
-        shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        failures += [f"{name}: {error}" for error in errors]
-        context.close()
-    assert not failures, "\n".join(failures)
 
 
 # --- the steppers (sitekit.stepper, docs/assets/stepper.js) -------------------
@@ -175,91 +191,142 @@ def stepper_pages(site: Path) -> list[str]:
     return [name for name in pages_of(site) if "data-stepper" in (site / name).read_text(encoding="utf-8")]
 
 
-def check_stepper(page, root, shot: Path) -> list[str]:
+async def check_stepper(page, root, shot: Path) -> list[str]:
     """Step a stepper from the first frame to the last and back, by keys and by buttons; the last
     frame must show the gradients the page's backward() gives (recorded in it at build time)."""
     problems = []
-    data = json.loads(root.get_attribute("data-steps"))
+    data = json.loads(await root.get_attribute("data-steps"))
     total = len(data["steps"])
     start = [f"grad {g}" for g in data["start"]]
     expected = [f"grad {g}" for g in data["expected"]]
 
-    def state() -> dict:
-        return root.evaluate(STEPPER_STATE)
+    async def state() -> dict:
+        return await root.evaluate(STEPPER_STATE)
 
     for name in STEPPER_BUTTONS:
-        if root.get_by_role("button", name=name, exact=True).count() != 1:
+        if await root.get_by_role("button", name=name, exact=True).count() != 1:
             problems.append(f"no button named {name!r}")
-    if root.locator('.mg-stepper__now[aria-live="polite"]').count() != 1:
+    if await root.locator('.mg-stepper__now[aria-live="polite"]').count() != 1:
         problems.append("the step text is not in a live region")
-    root.evaluate(UNDER_HEADER)
-    page.keyboard.press("Home")
+    await root.evaluate(UNDER_HEADER)
+    await page.keyboard.press("Home")
     for _ in range(total // 2):
-        page.keyboard.press("ArrowRight")
-    box = root.bounding_box()
-    page.screenshot(path=str(shot), clip={"x": box["x"] - 4, "y": box["y"] - 4, "width": box["width"] + 8,
+        await page.keyboard.press("ArrowRight")
+    box = await root.bounding_box()
+    await page.screenshot(path=str(shot), clip={"x": box["x"] - 4, "y": box["y"] - 4, "width": box["width"] + 8,
                                           "height": min(box["height"], 1400) + 8})
-    page.keyboard.press("End")
-    if state()["grads"] != expected:
-        problems.append(f"End does not show backward()'s gradients: {state()['grads']} != {expected}")
-    page.keyboard.press("Home")
-    if state()["grads"] != start or not state()["now"].startswith(f"Step 0 of {total}: "):
+    await page.keyboard.press("End")
+    if (await state())["grads"] != expected:
+        problems.append(f"End does not show backward()'s gradients: {(await state())['grads']} != {expected}")
+    await page.keyboard.press("Home")
+    if (await state())["grads"] != start or not (await state())["now"].startswith(f"Step 0 of {total}: "):
         problems.append("Home does not show the gradients before the first step")
     frames = [start]
     for k in range(1, total + 1):
-        page.keyboard.press("ArrowRight")
-        now = state()
+        await page.keyboard.press("ArrowRight")
+        now = await state()
         if not now["now"].startswith(f"Step {k} of {total}: "):
             problems.append(f"ArrowRight shows {now['now'][:40]!r} for step {k}")
         frames.append(now["grads"])
     if frames[-1] != expected:
         problems.append("stepping to the last frame does not end at backward()'s gradients")
-    page.keyboard.press("ArrowRight")  # past the end: stays
+    await page.keyboard.press("ArrowRight")  # past the end: stays
     for k in range(total - 1, -1, -1):
-        page.keyboard.press("ArrowLeft")
-        if state()["grads"] != frames[k]:
+        await page.keyboard.press("ArrowLeft")
+        if (await state())["grads"] != frames[k]:
             problems.append(f"ArrowLeft back to step {k} shows other gradients than going forward")
     for name, k in [("Next step", 1), ("Last step", total), ("Previous step", total - 1), ("First step", 0)]:
-        root.get_by_role("button", name=name, exact=True).click()
-        if not state()["now"].startswith(f"Step {k} of {total}: "):
+        await root.get_by_role("button", name=name, exact=True).click()
+        if not (await state())["now"].startswith(f"Step {k} of {total}: "):
             problems.append(f"{name} did not go to step {k}")
-    root.locator('g.node[data-n="0"]').click()
-    if state()["why"] != data["why"][0]:
-        problems.append(f"clicking node 0 shows {state()['why'][:60]!r}")
+    await root.locator('g.node[data-n="0"]').click()
+    if (await state())["why"] != data["why"][0]:
+        problems.append(f"clicking node 0 shows {(await state())['why'][:60]!r}")
     if len(data["why"]) > 1:
-        page.keyboard.press("ArrowDown")
-        if state()["why"] != data["why"][1]:
+        await page.keyboard.press("ArrowDown")
+        if (await state())["why"] != data["why"][1]:
             problems.append("ArrowDown on a node does not move to the next node")
     return problems
 
 
+#: Whether the stepper shows a step other than step 0.
+STEPPED = "root => !root.querySelector('.mg-stepper__now').textContent.startsWith('Step 0 of')"
+
+
+async def check_steppers(page, name: str, scheme: str) -> list[str]:
+    """Every stepper of the page stepped through (check_stepper), and the first one played."""
+    errors: list[str] = []
+    roots = await page.locator("[data-stepper]").all()
+    for i, root in enumerate(roots):
+        shot = SCREENSHOTS / f"stepper-{name.split('/')[1]}-{i + 1}-{scheme}.png"
+        errors += [f"stepper {i + 1}: {problem}" for problem in await check_stepper(page, root, shot)]
+    play = roots[0].get_by_role("button", name="Play", exact=True)
+    await play.click()
+    # One step every 1.2 s: wait for the first (a loaded machine may take longer); it must be step 1.
+    with contextlib.suppress(PlaywrightTimeout):
+        await page.wait_for_function(STEPPED, arg=await roots[0].element_handle(), timeout=10_000)
+    now = (await roots[0].evaluate(STEPPER_STATE))["now"]
+    if await play.get_attribute("aria-pressed") != "true" or not now.startswith("Step 1 of"):
+        errors.append("Play does not step on its own")
+    await play.click()
+    return errors
+
+
+# --- each page loaded once per scheme; each test asserts its part -------------
+
+async def check_page(browser, server: str, name: str, scheme: str, steppers: bool) -> dict[str, list[str]]:
+    """Load the page in a fresh context and check it; then step its steppers, if it has some."""
+    errors: list[str] = []
+    context, page = await open_page(browser, scheme, errors)
+    await page.goto(server + name, wait_until="networkidle")
+    await page.evaluate("() => document.fonts.ready.then(() => true)")  # text measured in its own font
+    errors += await page.evaluate(PROBLEMS)
+    for language, text in await page.evaluate(COPIED_TEXT):
+        if language in ("python", "py", "pycon"):
+            if ">>>" in text:
+                errors.append(f"copy gives prompts: {text[:60]!r}")
+            try:
+                compile(text, name, "exec")
+            except SyntaxError as error:
+                errors.append(f"copied {language} block does not compile ({error}): {text[:80]!r}")
+    shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
+    await page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS)
+    page_errors, errors[:] = list(errors), []  # from here on, what goes wrong is the steppers'
+    stepper_errors = await check_steppers(page, name, scheme) + errors if steppers else []
+    await context.close()
+    return {"pages": page_errors, "steppers": stepper_errors}
+
+
+_checked: dict[str, dict[str, list[str]]] = {}
+
+
+def checked(server: str, site: Path, scheme: str) -> dict[str, list[str]]:
+    """Every page of `site` loaded once in `scheme`, the stepper pages first (they take longest):
+    {"pages": failures, "steppers": failures}. Done once per scheme, for both tests that read it."""
+    if scheme not in _checked:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        with_steppers = stepper_pages(site)
+        names = with_steppers + [name for name in pages_of(site) if name not in with_steppers]
+
+        async def check(browser, name: str) -> dict[str, list[str]]:
+            return await check_page(browser, server, name, scheme, name in with_steppers)
+
+        reports = in_chromium(check, names)
+        _checked[scheme] = {part: [f"{name}: {error}" for name, report in zip(names, reports) for error in report[part]]
+                            for part in ("pages", "steppers")}
+    return _checked[scheme]
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_stepper_steps_to_backwards_gradients_and_back(browser, server, built_site, scheme):
-    SCREENSHOTS.mkdir(exist_ok=True)
+def test_every_page_loads_offline_and_renders(server, built_site, scheme):
+    assert len(pages_of(built_site)) >= 2
+    failures = checked(server, built_site, scheme)["pages"]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_stepper_steps_to_backwards_gradients_and_back(server, built_site, scheme):
     pages = stepper_pages(built_site)
     assert {name.split("/")[1][:2] for name in pages} >= {"04", "05", "06", "07", "11"}
-    failures: list[str] = []
-    for name in pages:
-        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
-        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-        page.on("request", lambda request: urlsplit(request.url).hostname not in LOOPBACK
-                and urlsplit(request.url).scheme not in ("data", "blob")
-                and errors.append(f"request left the machine: {request.url}"))
-        page.goto(server + name, wait_until="networkidle")
-        roots = page.locator("[data-stepper]").all()
-        for i, root in enumerate(roots):
-            shot = SCREENSHOTS / f"stepper-{name.split('/')[1]}-{i + 1}-{scheme}.png"
-            errors += [f"stepper {i + 1}: {problem}" for problem in check_stepper(page, root, shot)]
-        play = roots[0].get_by_role("button", name="Play", exact=True)
-        play.click()
-        page.wait_for_timeout(1500)  # one step every 1.2 s
-        if play.get_attribute("aria-pressed") != "true" or not roots[0].evaluate(STEPPER_STATE)["now"].startswith(
-                "Step 1 of"):
-            errors.append("Play does not step on its own")
-        play.click()
-        failures += [f"{name}: {error}" for error in errors]
-        context.close()
+    failures = checked(server, built_site, scheme)["steppers"]
     assert not failures, "\n".join(failures)

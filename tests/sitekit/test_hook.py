@@ -115,3 +115,11 @@ def test_invisible_blocks_run_but_are_not_published(scratch_cache):
     assert "invisible-code-block" not in published and "h['a b']" not in published
     assert "-->" not in published  # the comment's end goes too
     assert "Prose." in published and "After." in published
+
+
+def test_the_fingerprint_is_the_same_whatever_sys_path_holds(monkeypatch):
+    """A build puts the root on sys.path (mkdocstrings' `paths: ["."]`), where this project's
+    egg-info is found a second time: the next build of `mkdocs serve` must still use the cache."""
+    before = hook._fingerprint()
+    monkeypatch.setattr(sys, "path", [str(hook.ROOT), str(hook.ROOT), *sys.path])
+    assert hook._fingerprint() == before

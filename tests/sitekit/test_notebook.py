@@ -10,7 +10,7 @@ import pytest
 
 from sitekit import skips
 from sitekit.blocks import parse_text
-from sitekit.notebook import chapter_notebook, notebook_name, to_json
+from sitekit.notebook import chapter_file, chapter_notebook, notebook_name, to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
@@ -91,3 +91,15 @@ def test_an_expected_error_gets_its_own_tagged_cell(tmp_path):
     cells = [(cell.source, cell.metadata.get("tags", [])) for cell in chapter_notebook(page, ROOT).cells
              if cell.cell_type == "code"]
     assert cells == [("x = 1", []), ("1 / 0", ["raises-exception"]), ("x + 1", [])]
+
+
+def test_a_chapter_file_is_made_again_when_what_it_includes_changes(tmp_path):
+    (tmp_path / "part.py").write_text("x = 1\n")
+    page = tmp_path / "03-include.md"
+    page.write_text('# Include\n\n```python\n--8<-- "part.py"\n```\n')
+    first = chapter_file(page, tmp_path)
+    assert first == to_json(chapter_notebook(page, tmp_path)) and "x = 1" in first
+    (tmp_path / "part.py").write_text("x = 2\n")
+    assert "x = 2" in chapter_file(page, tmp_path)
+    page.write_text(page.read_text() + "\nMore prose.\n")
+    assert "More prose." in chapter_file(page, tmp_path)
