@@ -191,7 +191,7 @@ class Tape:
             t = terms[-1 - place]
             return v[slot[id(t._a)]] * v[slot[id(t._b)]]
         parts = [v[slot[id(t._a)]] * v[slot[id(t._b)]] if dot else v[slot[id(t)]] for t in terms[:place]]
-        return reduce(add, parts, v[slot[id(start)]])  # the sum of the first `place` terms
+        return _left_to_right(parts, v[slot[id(start)]])  # the sum of the first `place` terms
 
     def __len__(self) -> int:
         """The number of nodes recorded (leaves included)."""
