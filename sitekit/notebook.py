@@ -138,8 +138,8 @@ def to_json(notebook: nbformat.NotebookNode) -> str:
     return nbformat.v4.nbjson.writes(notebook) + "\n"
 
 
-#: Notebook files already made in this process, by what they were made from (see chapter_file).
-_made: dict[str, str] = {}
+#: The notebook file last made in this process for each chapter: (what it was made from, text).
+_made: dict[Path, tuple[str, str]] = {}
 
 
 def chapter_file(path: Path, root: Path, url: str | None = None) -> str:
@@ -152,6 +152,7 @@ def chapter_file(path: Path, root: Path, url: str | None = None) -> str:
         source = root / name
         digest.update(name.encode() + b"\0" + (source.read_bytes() if source.is_file() else b"(missing)"))
     key = digest.hexdigest()
-    if key not in _made:
-        _made[key] = to_json(chapter_notebook(path, root, url))
-    return _made[key]
+    made = _made.get(path)
+    if made is None or made[0] != key:  # one entry per chapter: a long serve session stays small
+        _made[path] = made = key, to_json(chapter_notebook(path, root, url))
+    return made[1]
