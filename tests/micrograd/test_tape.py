@@ -100,16 +100,20 @@ def test_a_node_used_twice_and_new_inputs() -> None:
     assert out.grad == 1.0
 
 
+def running_sums(start: Value, terms: list[Value]) -> list[Value]:
+    """start + t1, (start + t1) + t2, ...: the + nodes a sum() of Values makes, each kept."""
+    sums = [start + terms[0]]
+    for t in terms[1:]:
+        sums.append(sums[-1] + t)
+    return sums
+
+
 def test_inner_nodes_of_sums_and_dot_products_can_be_read() -> None:
     ws = [Value(0.5 * i) for i in range(4)]
     xs = [Value(1.0 - i) for i in range(4)]
     products = [w * x for w, x in zip(ws, xs)]
-    partial = []
-    acc = Value(0.25)
-    for p in products:
-        acc = acc + p
-        partial.append(acc)
-    out = acc * acc
+    partial = running_sums(Value(0.25), products)
+    out = partial[-1] * partial[-1]
     out.backward()
     tape = Tape(out)
     tape.backward()
@@ -121,11 +125,8 @@ def test_inner_nodes_of_sums_and_dot_products_can_be_read() -> None:
 def test_inner_nodes_of_a_sum_of_other_nodes_can_be_read() -> None:
     xs = [Value(0.3 * i - 1) for i in range(10)]  # a sum long enough to be added up in one C loop
     terms = [x.tanh() for x in xs]
-    partial, acc = [], Value(0.5)
-    for t in terms:
-        acc = acc + t
-        partial.append(acc)
-    out = acc * acc
+    partial = running_sums(Value(0.5), terms)
+    out = partial[-1] * partial[-1]
     out.backward()
     tape = Tape(out)
     tape.backward()
