@@ -7,7 +7,8 @@ the same chapter-13 step costs more in an interpreter that has imported numpy, m
 and sitekit (as the book's test and build processes have) than in the bare process bench_step.py
 measures in. Each case runs in its own fresh interpreter: bare; with those imports; with those
 imports and then `gc.freeze()` (which moves every object alive so far out of the collector's
-sight). It prints and records (results/collector.json) ms per step, ms of it in the collector, and
+sight); with those imports and the thresholds the book's own page runs set (sitekit.collector:
+a full collection ten times less often). It prints and records (results/collector.json) ms per step, ms of it in the collector, and
 the collections of each generation.
 """
 
@@ -32,6 +33,9 @@ if {imports}:
     import matplotlib.pyplot, numpy, pytest, sybil, sitekit.blocks
 if {freeze}:
     gc.freeze()
+if {thresholds}:
+    import sitekit.collector
+    sitekit.collector.start()
 from micrograd import MLP
 from micrograd.data import make_moons
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
@@ -62,9 +66,10 @@ print(json.dumps({{"tracked_before": tracked, "ms_per_step": 1000 * total / {ste
 """
 
 CASES = {
-    "bare": dict(imports=False, freeze=False),
-    "with the test process's imports": dict(imports=True, freeze=False),
-    "with those imports, then gc.freeze()": dict(imports=True, freeze=True),
+    "bare": dict(imports=False, freeze=False, thresholds=False),
+    "with the test process's imports": dict(imports=True, freeze=False, thresholds=False),
+    "with those imports, then gc.freeze()": dict(imports=True, freeze=True, thresholds=False),
+    "with those imports and the book's thresholds": dict(imports=True, freeze=False, thresholds=True),
 }
 
 

@@ -472,11 +472,19 @@ def parse_text(text: str, path: str) -> Page:
 
 
 def sybil_for(path: str | Path, patterns: Iterable[str] = ("*.md", "**/*.md")) -> SybilCollection:
-    """What collects the Markdown pages under `path`: every block, then the page's census."""
-    from sitekit import census
+    """What collects the Markdown pages under `path`: every block, then the page's census;
+    each page with the collector's thresholds of sitekit.collector, as the build runs it."""
+    from sitekit import census, collector
 
     where = {"path": str(Path(path).resolve()), "patterns": list(patterns), "document_types": {".md": Page}}
-    return (Sybil(parsers=[parse], teardown=lambda namespace: display.close_figures(), **where)
+    def setup(namespace: dict) -> None:
+        collector.start()
+
+    def teardown(namespace: dict) -> None:
+        display.close_figures()
+        collector.end()
+
+    return (Sybil(parsers=[parse], setup=setup, teardown=teardown, **where)
             + Sybil(parsers=[census.parse], name="census", **where))
 
 

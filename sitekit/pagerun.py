@@ -11,7 +11,8 @@
   only third-party libraries, never the package or this machinery, so edits to either are
   picked up. The build collects each result when it reaches the page. (Python 3.10's
   pool cannot retire a worker after one task, so there a worker may run several pages
-  one after the other, as the build in one process did before.)
+  one after the other, as the build in one process did before.) They run with the
+  collector's thresholds of sitekit.collector, as the test run's pages do.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from sitekit import collector
 from sitekit.blocks import Block, Page, parse_text, run_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +64,7 @@ def run(text: str, path: str) -> dict:
     doc = parse_text(text, path)
     index_of_end = {example.region.end: index for index, example in enumerate(doc)}
     blocks = 0
-    with _as_in_a_fresh_python():
+    with _as_in_a_fresh_python(), collector.during_a_page_run():
         for example, failure in run_page(doc):
             blocks += 1
             if failure:

@@ -19,3 +19,10 @@ order = [name for name in Exporter().default_preprocessors if name != COALESCE]
 order.insert(order.index(EXECUTE) + 1, COALESCE)
 c.Exporter.default_preprocessors = order
 c.CoalesceStreamsPreprocessor.enabled = True
+
+# The build's runs of a notebook set the collector as its runs of a page do (sitekit.collector):
+# set in the kernel before the first cell, with nothing left in the notebook's namespace.
+from sitekit import collector  # noqa: E402
+
+c.ExecutePreprocessor.extra_arguments = [
+    f"--IPKernelApp.exec_lines=__import__('gc').set_threshold{collector.THRESHOLDS!r}"]

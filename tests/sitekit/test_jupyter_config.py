@@ -51,3 +51,19 @@ def test_the_build_points_nbconvert_at_these_settings(monkeypatch):
         monkeypatch.setenv(name, "unset")
     hook.on_config(load_config(str(ROOT / "mkdocs.yml")))
     assert (ROOT / "sitekit" / "jupyter").samefile(os.environ["JUPYTER_CONFIG_DIR"])
+
+
+def test_the_builds_kernels_set_the_collector_as_its_page_runs_do_and_nothing_else(site_config):
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    from sitekit import collector
+
+    def seen(**config) -> list[str]:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "import gc\nprint(gc.get_threshold())\nprint(sorted(dir()))")])
+        ExecutePreprocessor(kernel_name="python3", **config).preprocess(notebook)
+        return notebook.cells[0].outputs[0].text.splitlines()
+
+    (thresholds, names), (fresh_thresholds, fresh_names) = seen(config=site_config), seen()
+    assert thresholds == str(collector.THRESHOLDS) != fresh_thresholds
+    assert names == fresh_names  # the notebook's namespace is a plain kernel's
