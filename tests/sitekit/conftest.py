@@ -70,14 +70,17 @@ class Build:
         return text
 
 
-def start_build(destination: Path, config: Path = ROOT / "mkdocs.yml") -> Build:
-    """Start `mkdocs build --strict` from scratch (no cached page runs) into `destination`."""
+def start_build(destination: Path, config: Path = ROOT / "mkdocs.yml", *, behind: bool = False) -> Build:
+    """Start `mkdocs build --strict` from scratch (no cached page runs) into `destination`; `behind`:
+    at a lower priority (nice 10, where there is one), so that it takes the processor only when
+    the rest of the run leaves it idle."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, SITEKIT_NO_CACHE="1", NO_MKDOCS_2_WARNING="1")
     output = (tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+"))
+    lower = {"preexec_fn": lambda: os.nice(10)} if behind and hasattr(os, "nice") else {}
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir",
          str(destination)],
-        cwd=ROOT, env=env, stdout=output[0], stderr=output[1], text=True,
+        cwd=ROOT, env=env, stdout=output[0], stderr=output[1], text=True, **lower,
     )
     return Build(process, output)
 
@@ -89,14 +92,15 @@ def build_site(destination: Path, config: Path = ROOT / "mkdocs.yml") -> subproc
 
 @pytest.fixture(scope="session")
 def site_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, Build]]]:
-    """Two clean builds of the site, started together: the second runs while the browser
-    test reads the first."""
+    """Two clean builds of the site, started together: the second, at a lower priority, runs
+    while the browser test reads the first (which the browser test waits for: the longest chain
+    of the run)."""
     builds = {}
     for name in ("site", "again"):
         site = tmp_path_factory.mktemp(name)
         if name == "site" and KEEP_SITE:
             site = (ROOT / KEEP_SITE).resolve()
-        builds[name] = (site, start_build(site))
+        builds[name] = (site, start_build(site, behind=name == "again"))
     yield builds
     for _, build in builds.values():
         if build.process.poll() is None:  # a test failed before waiting for it
