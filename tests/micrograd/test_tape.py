@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from micrograd import MLP, Tape, Value
 from micrograd.data import make_moons
+from sitekit import collector
 from tests.micrograd.expressions import VALUES, evaluate, expressions, variables
 
 
@@ -61,6 +62,11 @@ def moons_loss(model: MLP, X: list, y: list) -> Value:
 
 
 def test_chapter_13s_training_run_replays_eager_bit_for_bit() -> None:
+    with collector.during_a_page_run():  # chapter 13's run, with the collector its page runs get
+        replay_chapter_13s_training_run()
+
+
+def replay_chapter_13s_training_run() -> None:
     X, y = (a.tolist() for a in make_moons(n_samples=100, noise=0.1, seed=0))
     random.seed(1337)
     eager_model = MLP(2, [16, 16, 1])
