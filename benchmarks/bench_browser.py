@@ -9,7 +9,8 @@ counts it where it can be seen: the whole machine's busy CPU seconds (/proc/stat
 around each page, loaded one page at a time, light scheme, in three ways:
 
 - `blank`: a fresh context and an empty page (what a fresh context costs);
-- `page`: a fresh context and the book's page, loaded until the network is idle, as the test does;
+- `page`: a fresh context and the book's page, loaded until the network is idle, as the test does
+  (the context and page are the test's own `open_page`);
 - `page, empty search index`: the same with Material's search index answered by an empty one
   (what building the search index in the page's search worker costs; the test never does this).
 
@@ -37,7 +38,7 @@ from timing import ROOT, record  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tests.sitekit.browser import find_browser  # noqa: E402
-from tests.sitekit.test_browser import QUIET_FLAGS, VIEWPORT, QuietHandler, pages_of  # noqa: E402
+from tests.sitekit.test_browser import QUIET_FLAGS, QuietHandler, open_page, pages_of  # noqa: E402
 
 EMPTY_INDEX = '{"config": {"lang": ["en"], "separator": "[\\\\s\\\\-]+", "pipeline": ["stopWordFilter"]}, "docs": []}'
 WAYS = ("blank", "page", "page, empty search index")
@@ -59,8 +60,7 @@ async def measure(chromium: str, server: str, names: list[str]) -> dict[str, lis
             for name in names:
                 for way in WAYS:
                     cpu, started = busy_seconds(), time.perf_counter()
-                    context = await browser.new_context(color_scheme="light", viewport=VIEWPORT)
-                    page = await context.new_page()
+                    context, page = await open_page(browser, "light", errors=[])
                     if way == "blank":
                         await page.goto("data:text/html,<p>blank</p>")
                     else:

@@ -8,8 +8,8 @@ and sitekit (as the book's test and build processes have) than in the bare proce
 measures in. Each case runs in its own fresh interpreter: bare; with those imports; with those
 imports and then `gc.freeze()` (which moves every object alive so far out of the collector's
 sight); with those imports and the thresholds the book's own page runs set (sitekit.collector:
-a full collection ten times less often). It prints and records (results/collector.json) ms per step, ms of it in the collector, and
-the collections of each generation.
+a full collection ten times less often). It prints and records (results/collector.json) ms per
+step, ms of it in the collector, and the collections of each generation.
 """
 
 from __future__ import annotations
