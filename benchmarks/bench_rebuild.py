@@ -13,7 +13,9 @@ rebuild (nothing changed), then for each chapter (every chapter by default):
 Each edit is undone before the next. Targets (issue 15, 2 cores): a prose edit at
 most 1.5 s; a code edit at most that chapter's own run time (from the cold build's
 "ran <page>" line) plus 1.5 s. `--profile` also prints where a prose-edit rebuild
-spends its time (mkdocs, the page runs, search indexing, MathML, notebooks).
+spends its time (mkdocs, the page runs, highlighting, search indexing, MathML, notebooks,
+templates). What the rebuilds remember is sitekit/rebuild.py's; the cold build starts with
+none of it.
 
 Results: benchmarks/results/rebuild.json.
 """
@@ -46,8 +48,10 @@ PHASES = [
     ("Markdown to HTML (Page.render)", "structure/pages.py:render"),
     ("census (sitekit.hook.on_page_content)", "sitekit/hook.py:on_page_content"),
     ("pictures and MathML (sitekit.hook._finish)", "sitekit/hook.py:_finish"),
-    ("search indexing (search on_page_context)", "search/__init__.py:on_page_context"),
-    ("search index written (search on_post_build)", "search/__init__.py:on_post_build"),
+    ("highlighting (Pygments, on a miss of sitekit.rebuild)", "pygments/__init__.py:highlight"),
+    ("search indexing (Material's search on_page_context)", "plugins/search/plugin.py:on_page_context"),
+    ("search index written (Material's search on_post_build)", "plugins/search/plugin.py:on_post_build"),
+    ("templates compiled (Jinja, on a miss of sitekit.rebuild)", "jinja2/environment.py:compile"),
     ("templates (build._build_page)", "commands/build.py:_build_page"),
     ("notebook page (mkdocs_jupyter)", "mkdocs_jupyter/plugin.py:on_page_markdown"),
     ("theme files copied (files.copy_static_files)", "structure/files.py:copy_static_files"),

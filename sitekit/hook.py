@@ -15,6 +15,9 @@
   package, this machinery and which optional packages are installed
   (sitekit.pagerun.run_key). So `mkdocs serve` re-runs only pages whose code
   changed, and picks up package edits without a restart.
+- What a rebuild would compute again from the same input (each code block's highlighting,
+  each page's search entries, the compiled templates) is remembered in the process
+  across the rebuilds of `mkdocs serve` (sitekit.rebuild).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from mkdocs.utils import meta  # noqa: E402
 
-from sitekit import census, languages, mathml, notebook, pagerun, reference, skips  # noqa: E402
+from sitekit import census, languages, mathml, notebook, pagerun, rebuild, reference, skips  # noqa: E402
 from sitekit.pagerun import READER_RECURSION_LIMIT  # noqa: E402,F401  (the tests read it here)
 from sitekit.blocks import Block, Page, line_prefix, parse_text, session_code  # noqa: E402
 
@@ -91,7 +94,13 @@ def on_config(config):
     # nbconvert reads its settings from here: each executed cell's printed output in one piece.
     os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "sitekit" / "jupyter")
     reference.configure(config)
+    rebuild.install()
     return config
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = rebuild.template_bytecode()  # mkdocs makes the theme's environment anew for every build
+    return env
 
 
 def on_pre_build(config) -> None:
@@ -104,6 +113,9 @@ def on_pre_build(config) -> None:
     _state["fingerprint"] = fingerprint
     _pages.clear()
     _failures.clear()
+    api_templates = reference.jinja_environment(config)  # mkdocstrings', also made anew for every build
+    if api_templates is not None:
+        api_templates.bytecode_cache = rebuild.template_bytecode()
     jupyter = config["plugins"].get("mkdocs-jupyter")
     if jupyter is not None:
         # mkdocs-jupyter caches executed notebooks by their own text only; key them on the package too.

@@ -126,8 +126,9 @@ def rebuilt_site(site_builds) -> Path:
     return _finished(site_builds, "again")
 
 
-def scratch_site(folder: Path, pages: dict[str, str]) -> Path:
-    """A site of `pages` that inherits every setting of the real one; returns its config file."""
+def scratch_site(folder: Path, pages: dict[str, str], *, reference: bool = False) -> Path:
+    """A site of `pages` that inherits every setting of the real one, with the API reference if
+    `reference`; returns its config file."""
     docs = folder / "docs"
     (docs / "assets").mkdir(parents=True)
     (docs / "assets" / "book.css").write_text("")
@@ -142,7 +143,7 @@ def scratch_site(folder: Path, pages: dict[str, str]) -> Path:
           name: material
           custom_dir: {ROOT / "sitekit" / "theme"}
         watch: [{ROOT / "micrograd"}, {ROOT / "sitekit"}]
-        nav: {sorted(pages)}
+        nav: {sorted(pages) + ([{"Reference": []}] if reference else [])}
         """))
     return config
 
