@@ -6,7 +6,8 @@
   page named at once. The build goes on to the other pages and fails at the
   end, so one build reports every failing page.
 - A block ending in a graph or figure gets its SVG right under it.
-- Math becomes MathML (sitekit.mathml); no script renders it in the browser.
+- Math becomes MathML (sitekit.mathml), in the notebook pages' Markdown cells too; no script
+  renders it in the browser.
 - The build checks the census: every Python block it renders was run.
 - Every page that must run starts at the beginning of the build, each in a fresh
   worker process (sitekit.pagerun), one per core; the build prints each page it
@@ -311,4 +312,8 @@ def on_post_page(output: str, page, config) -> str:
         output, found = _NOTEBOOK_MATHJAX.subn("", output)
         if not found:
             raise PluginError(f"{page.file.src_path}: the notebook template changed; check sitekit.hook")
+        try:
+            output = mathml.render_notebook_math(output)
+        except mathml.MathError as error:
+            raise PluginError(f"{page.file.src_path}: {error}") from None
     return output

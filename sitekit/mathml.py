@@ -3,6 +3,10 @@
 pymdownx.arithmatex (generic mode) finds the math in the Markdown and leaves it
 as `<span class="arithmatex">\\(...\\)</span>` and `<div class="arithmatex">\\[...\\]</div>`;
 `render_math` swaps each for MathML Core from math-core, which browsers draw natively.
+
+A notebook's Markdown cells are rendered by nbconvert (through mkdocs-jupyter), which
+leaves their math between dollars, as Jupyter writes it, for MathJax to find in the
+browser; `render_notebook_math` typesets that math the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
 # The TeX rides along as an annotation, so copying an equation gives its source.
 _CONVERTER = math_core.LatexToMathML(annotation=True, fancy_error=False)
+#: A notebook's Markdown cell as nbconvert renders it, and in it math between dollars ($$display$$
+#: or $inline$) and code. nbconvert has already made an escaped dollar (\$) a bare one, so, as for
+#: MathJax reading nbconvert's HTML, two dollars in a cell outside code delimit math.
+_NOTEBOOK_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)',
+                                re.DOTALL)
+_DOLLARS = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
 
 
 class MathError(ValueError):
@@ -41,3 +52,23 @@ def render_math(page_html: str) -> str:
         lambda m: f'<span class="arithmatex">{to_mathml(html.unescape(m[1]).strip(), display=False)}</span>',
         page_html,
     )
+
+
+def render_notebook_math(page_html: str) -> str:
+    """Replace the math between dollars in every Markdown cell of a notebook page with MathML,
+    as arithmatex's is on the other pages; code in a cell is left as it is."""
+
+    def typeset(match: re.Match) -> str:
+        display = match[1] is not None
+        tex = html.unescape(match[1] if display else match[2]).strip()
+        return f'<span class="arithmatex">{to_mathml(tex, display=display)}</span>'
+
+    def cell(match: re.Match) -> str:
+        body, pieces, start = match[2], [], 0
+        for code in _CODE.finditer(body):
+            pieces += [_DOLLARS.sub(typeset, body[start:code.start()]), code[0]]
+            start = code.end()
+        pieces.append(_DOLLARS.sub(typeset, body[start:]))
+        return match[1] + "".join(pieces) + match[3]
+
+    return _NOTEBOOK_MARKDOWN.sub(cell, page_html)

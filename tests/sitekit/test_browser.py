@@ -158,6 +158,9 @@ PROBLEMS = """() => {
     for (const raw of ['\\\\(', '\\\\[', '$$', '\\\\frac']) {
         if (text.includes(raw)) problems.push('raw LaTeX on the page: ' + raw);
     }
+    // A notebook's Markdown cells write math between dollars, which no script typesets here.
+    const dollars = text.match(/\\$[^\\s$][^$]*\\$/);
+    if (dollars) problems.push('raw TeX between dollars on the page: ' + dollars[0].slice(0, 60));
     return problems;
 }"""
 
