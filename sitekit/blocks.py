@@ -55,7 +55,7 @@ from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
 
 from sitekit import display, skips
-from sitekit.languages import language_of, python_spellings
+from sitekit.languages import language_of, spelling_for
 
 PYTHON = ("python", "py")
 DOCTEST = ("pycon",)
@@ -191,7 +191,7 @@ def parse(document: Page) -> Iterator[Region]:
             yield from _doctest_regions(document, fence, needs_before(fence.start))
             continue
         if fence.language not in PYTHON:
-            if fence.language.lower() in python_spellings():
+            if spelling_for(fence.language.lower()):
                 document.python_fences += 1
                 yield _rejected(document, fence)
             continue
@@ -253,7 +253,7 @@ def _doctest_regions(document: Page, fence: Fence, needs: str | None) -> Iterato
 
 def _rejected(document: Page, fence: Fence) -> Region:
     """A fence that renders as Python but is not spelt the way the grammar runs."""
-    instead = python_spellings()[fence.language.lower()]
+    instead = spelling_for(fence.language.lower())
     kind = "a >>> session (doctest)" if instead == "pycon" else "code that runs"
     message = (f"```{fence.language} renders as Python on the site but is never run: "
                f"write ```{instead} for {kind}")

@@ -13,8 +13,10 @@ it. That admits `py3`, `sage`, `starlark`, `numpy`, `python2`, `ipython`,
 `pycon` and the like, and leaves out Cython, Mojo and dg (other languages,
 highlighted differently) and tracebacks (output, not code).
 
-Asking every lexer takes a few seconds, so the answer is kept in
-`.cache/sitekit/`, keyed by this file and the installed Pygments and plugins.
+The grammar and the census ask about each language they meet (`spelling_for`), which
+takes one lexer. The whole list (`python_spellings`, for the tests that plant a fence in
+every spelling) asks every lexer, which takes seconds, so it is kept in `.cache/sitekit/`,
+keyed by this file and the installed Pygments and plugins.
 """
 
 from __future__ import annotations
@@ -63,26 +65,37 @@ def _code_tokens(lexer, text: str) -> list[tuple[object, str]]:
             if value.strip() and kind not in Generic]
 
 
-def _ask_pygments() -> dict[str, str]:
-    from pygments.lexers import PythonLexer, get_all_lexers, get_lexer_by_name
+@functools.cache
+def spelling_for(language: str) -> str | None:
+    """What a fence in `language` renders as: `python` (code), `pycon` (a session), or None when
+    it is not highlighted as Python. Asks only the one lexer highlight would pick for the name:
+    the grammar and the census need no more, and instantiating all of Pygments' lexers (which
+    compiles every one's patterns) is what takes the seconds."""
+    from pygments.lexers import get_lexer_by_name
+
+    try:  # the lexer highlight would pick for this name (builtins win over plugins)
+        lexer = get_lexer_by_name(language)
+    except Exception:  # noqa: BLE001 - no lexer, or a plugin that fails to load: renders nothing
+        return None
+    return _kind(type(lexer))
+
+
+@functools.cache
+def _kind(lexer_class: type) -> str | None:
+    from pygments.lexers import PythonLexer
 
     wanted = _code_tokens(PythonLexer(), _SCRIPT)
-    kinds: dict[type, str | None] = {}
-    spellings = {}
-    for _, aliases, _, _ in get_all_lexers(plugins=True):
-        for alias in aliases:
-            try:  # the lexer highlight would pick for this name (builtins win over plugins)
-                lexer = get_lexer_by_name(alias)
-            except Exception:  # noqa: BLE001 - a plugin that fails to load renders nothing
-                continue
-            if type(lexer) not in kinds:
-                kinds[type(lexer)] = next(
-                    (kind for kind, probe in _PROBES.items() if _highlights(lexer, probe, wanted)), None)
-            kind = kinds[type(lexer)]
-            if kind is not None:
-                # What to write instead: a session is a doctest, anything else is code.
-                spellings[alias.lower()] = "python" if kind == "python" else "pycon"
-    return dict(sorted(spellings.items()))
+    kind = next((kind for kind, probe in _PROBES.items() if _highlights(lexer_class(), probe, wanted)), None)
+    # What to write instead: a session is a doctest, anything else is code.
+    return None if kind is None else "python" if kind == "python" else "pycon"
+
+
+def _ask_pygments() -> dict[str, str]:
+    from pygments.lexers import get_all_lexers
+
+    spellings = {alias.lower(): spelling_for(alias)
+                 for _, aliases, _, _ in get_all_lexers(plugins=True) for alias in aliases}
+    return dict(sorted((alias, spelling) for alias, spelling in spellings.items() if spelling))
 
 
 def _highlights(lexer, probe: str, wanted: list) -> bool:
@@ -123,7 +136,7 @@ def python_spellings() -> dict[str, str]:
 
 def renders_as_python(language: str) -> bool:
     """True if a fence (or an HTML `language-...` class) in `language` is highlighted as Python."""
-    return language.lower() in python_spellings()
+    return spelling_for(language.lower()) is not None
 
 
 def check_highlight_config(mdx_configs: dict) -> None:
