@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import ROOT, record  # noqa: E402
+from timing import ROOT, busy_seconds, record  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tests.sitekit.browser import find_browser  # noqa: E402
@@ -42,12 +42,6 @@ from tests.sitekit.test_browser import QUIET_FLAGS, QuietHandler, open_page, pag
 
 EMPTY_INDEX = '{"config": {"lang": ["en"], "separator": "[\\\\s\\\\-]+", "pipeline": ["stopWordFilter"]}, "docs": []}'
 WAYS = ("blank", "page", "page, empty search index")
-
-
-def busy_seconds() -> float:
-    """The machine's busy CPU seconds since boot (all but idle and iowait)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(chromium: str, server: str, names: list[str]) -> dict[str, list[tuple[float, float]]]:

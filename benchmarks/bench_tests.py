@@ -56,6 +56,11 @@ def main() -> int:
     files = sorted(phases["files"].items(), key=lambda item: -item[1]["total"])
     print(f"\n{'dev.py test' + (' --ci' if args.ci else '')}: {timed.wall:.1f} s wall "
           f"(target {target:.0f} s), {timed.cpu:.1f} CPU s, exit code {timed.returncode}")
+    if timed.machine_cpu is not None:
+        cores = os.cpu_count() or 1
+        print(f"the whole machine was busy {timed.machine_cpu:.1f} CPU s meanwhile, "
+              f"{timed.machine_cpu / (timed.wall * cores):.0%} of its {cores} cores "
+              f"(Chromium's renderers and the builds' page workers are counted only there)")
     print("seconds per test file (setup + call + teardown), and the CPU seconds they used:")
     for path, seconds in files:
         print(f"  {seconds['total']:7.1f}  {path}  (setup {seconds.get('setup', 0):.1f}, "
@@ -72,6 +77,7 @@ def main() -> int:
         "command": "python3 dev.py test" + (" --ci" if args.ci else "") + "".join(f" {a}" for a in args.pytest_args),
         "wall_seconds": round(timed.wall, 1),
         "cpu_seconds": round(timed.cpu, 1),
+        "machine_busy_cpu_seconds": None if timed.machine_cpu is None else round(timed.machine_cpu, 1),
         "target_wall_seconds": target,
         "exit_code": timed.returncode,
         "files": {path: {k: round(v, 2) for k, v in seconds.items()} for path, seconds in files},
