@@ -5,14 +5,17 @@
   whether it is visible, which package it needs, in page order, and the fences the grammar
   rejects. The prose around the blocks does not change the run, so an edit of the prose
   re-uses it. Pictures are then placed by block index, not by character offset.
-- `Runner`: every page that has to run starts at once in a pool of worker processes (one
-  per core), each page in a process of its own that has run no other page: a fresh fork
-  of a clean server process (forkserver; spawn where there is none), which has imported
-  only third-party libraries, never the package or this machinery, so edits to either are
-  picked up. The build collects each result when it reaches the page. (Python 3.10's
-  pool cannot retire a worker after one task, so there a worker may run several pages
-  one after the other, as the build in one process did before.) They run with the
-  collector's thresholds of sitekit.collector, as the test run's pages do.
+- `Runner`: every page that has to run starts at once, each in a process of its own that
+  runs no other page, at most one per core at a time: a fresh fork of a clean server process
+  (forkserver; spawn where there is none), which has imported only third-party libraries,
+  never the package or this machinery, so edits to either are picked up. The build collects
+  each result when it reaches the page; a run's result comes back as a file, so a run whose
+  result nobody collects (a failed build, an interrupted one) still finishes and exits. They
+  run with the collector's thresholds of sitekit.collector, as the test run's pages do.
+  Not a ProcessPoolExecutor retiring each worker after one page (`max_tasks_per_child`):
+  under Python 3.11 one of its workers was sometimes left, after its build had finished,
+  blocked for good writing its result to a pipe nobody read (cpython issues 115634 and
+  119592 are that option's known hangs), and Python 3.10 has no such option.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -99,23 +105,54 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _run_into(text: str, path: str, result_file: str) -> None:
+    """A page process's whole work: run the page and leave the result in `result_file`."""
+    result = json.dumps(run(text, path))
+    partial = f"{result_file}.partial"
+    with open(partial, "w", encoding="utf-8") as out:
+        out.write(result)
+    os.replace(partial, result_file)  # whole or not at all
+
+
 class Runner:
-    """Page runs under way in worker processes, by page path."""
+    """Page runs under way, by page path: each in a process of its own, one per core at a time
+    (a thread per core starts a page's process and waits for it)."""
 
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        self._folder: str | None = None
         self._runs: dict[str, tuple[str, Future]] = {}
+        self._running: set[multiprocessing.process.BaseProcess] = set()
+        self._lock = threading.Lock()
+        self._closing = False
 
     def start(self, path: str, text: str) -> None:
-        if self._pool is None:
-            one_page_each = {"max_tasks_per_child": 1} if sys.version_info >= (3, 11) else {}
-            self._pool = ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, 4)), mp_context=_context(),
-                                             **one_page_each)
-        # A worker takes this process's sys.path, and must import this `sitekit` (mkdocs puts
-        # the config's folder on sys.path only while it loads the hook).
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, 4)), thread_name_prefix="page run")
+            self._folder = tempfile.mkdtemp(prefix="sitekit-runs-")
+        # A page's process takes this process's sys.path, and must import this `sitekit` (mkdocs
+        # puts the config's folder on sys.path only while it loads the hook).
         if str(ROOT) not in sys.path:
             sys.path.append(str(ROOT))
-        self._runs[path] = (text, self._pool.submit(run, text, path))
+        self._runs[path] = (text, self._threads.submit(self._run_in_a_process, text, path, len(self._runs)))
+
+    def _run_in_a_process(self, text: str, path: str, number: int) -> dict:
+        result_file = os.path.join(self._folder, f"{number}.json")
+        process = _context().Process(target=_run_into, args=(text, path, result_file), name=f"page run {path}",
+                                     daemon=True)
+        with self._lock:
+            if self._closing:
+                return {"failure": "the build stopped before this page ran"}
+            process.start()
+            self._running.add(process)
+        process.join()
+        with self._lock:
+            self._running.discard(process)
+        try:
+            with open(result_file, encoding="utf-8") as result:
+                return json.load(result)
+        except OSError:
+            return {"failure": f"its run ended without a result (exit code {process.exitcode})"}
 
     def result(self, path: str, text: str) -> dict | None:
         """The run started for `path`, if it was started with this very `text`."""
@@ -125,7 +162,15 @@ class Runner:
         return started[1].result()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = None
+        """Stop every run: those not started are dropped, those under way ended (a build
+        closes its runner once it has every result it wants, or when it fails)."""
+        if self._threads is not None:
+            with self._lock:
+                self._closing = True
+                for process in self._running:
+                    process.terminate()
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(self._folder, ignore_errors=True)
+        self._threads = self._folder = None
+        self._closing = False
         self._runs.clear()

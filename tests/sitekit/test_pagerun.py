@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 
 from sitekit import pagerun
 from sitekit.blocks import parse_text
+
+from .conftest import ROOT
 
 PAGE = """# A page
 
@@ -101,6 +105,51 @@ def test_each_page_runs_in_a_process_of_its_own(tmp_path):
     finally:
         runner.close()
     seen = pids.read_text().split()
-    assert len(seen) == 3 and str(os.getpid()) not in seen
-    if sys.version_info >= (3, 11):  # 3.10's pool cannot retire a worker after one page
-        assert len(set(seen)) == 3
+    assert len(set(seen)) == 3 and str(os.getpid()) not in seen
+
+
+#: A page that says which process runs it, then draws a picture of about a megabyte (more than a
+#: pipe holds) and, with `{nap}`, waits before it ends.
+BIG_RESULT = ("```python\nimport os, time\nimport matplotlib.pyplot as plt\n"
+              "with open({pid_file!r}, 'w') as f:\n    f.write(str(os.getpid()))\n"
+              "fig, ax = plt.subplots()\nax.plot([i % 7 for i in range(20000)])\ntime.sleep({nap})\nfig\n```\n")
+
+
+def gone(pid_file, seconds: float = 30) -> bool:
+    """Whether the process named in `pid_file` has ended within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not pid_file.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_closing_ends_the_runs_under_way(tmp_path):
+    pid_file = tmp_path / "pid"
+    runner = pagerun.Runner()
+    try:
+        runner.start("page.md", BIG_RESULT.format(pid_file=str(pid_file), nap=60))
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        runner.close()
+    assert gone(pid_file, seconds=5)
+
+
+def test_a_run_whose_result_nobody_collects_still_ends(tmp_path):
+    """The build that started it ends without asking for its megabyte of result."""
+    pid_file = tmp_path / "pid"
+    script = (f"from sitekit import pagerun\nrunner = pagerun.Runner()\n"
+              f"runner.start('page.md', {BIG_RESULT.format(pid_file=str(pid_file), nap=1)!r})\n"
+              f"import time\nwhile not __import__('os').path.exists({str(pid_file)!r}):\n    time.sleep(0.05)\n")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=120)
+    assert gone(pid_file)
