@@ -90,7 +90,8 @@ def chapter_notebook(path: Path, root: Path, url: str | None = None) -> nbformat
     cells = []
     intro = "*This notebook is generated from a chapter of the micrograd book"
     intro += f" ({url})" if url else ""
-    intro += ". Run the cells in order; it needs the `micrograd` package (`pip install -e .` in a clone of the book).*"
+    intro += (". Run the cells in order, in a clone of the book after `pip install -e . matplotlib` (the"
+              " `micrograd` on PyPI is another engine, Karpathy's original).*")
     cells.append(nbformat.v4.new_markdown_cell(intro))
     if "matplotlib" in text:
         cells.append(nbformat.v4.new_code_cell(JUPYTER_FIGURES))
