@@ -17,7 +17,7 @@
   (sitekit.pagerun.run_key). So `mkdocs serve` re-runs only pages whose code
   changed, and picks up package edits without a restart.
 - What a rebuild would compute again from the same input (each code block's highlighting,
-  each page's search entries, the compiled templates) is remembered in the process
+  each page's search entries, the theme's compiled templates) is remembered in the process
   across the rebuilds of `mkdocs serve` (sitekit.rebuild).
 """
 
@@ -100,7 +100,7 @@ def on_config(config):
 
 
 def on_env(env, config, files):
-    env.bytecode_cache = rebuild.template_bytecode()  # mkdocs makes the theme's environment anew for every build
+    rebuild.remember_templates(env)  # mkdocs makes the theme's environment anew for every build
     return env
 
 
@@ -114,9 +114,6 @@ def on_pre_build(config) -> None:
     _state["fingerprint"] = fingerprint
     _pages.clear()
     _failures.clear()
-    api_templates = reference.jinja_environment(config)  # mkdocstrings', also made anew for every build
-    if api_templates is not None:
-        api_templates.bytecode_cache = rebuild.template_bytecode()
     jupyter = config["plugins"].get("mkdocs-jupyter")
     if jupyter is not None:
         # mkdocs-jupyter caches executed notebooks by their own text only; key them on the package too.

@@ -150,15 +150,6 @@ def configure(config) -> None:
         mkdocstrings.config["custom_templates"] = str(TEMPLATES)
 
 
-def jinja_environment(config):
-    """The Jinja environment of mkdocstrings' Python handler (made anew for every build), or
-    None if the site has no reference section."""
-    mkdocstrings = config["plugins"].get("mkdocstrings")
-    if mkdocstrings is None or _section(config) is None:
-        return None
-    return mkdocstrings.handlers.get_handler("python").env
-
-
 def pages(config) -> list:
     """The reference pages, generated (no file in docs/), if the nav has a Reference section."""
     from mkdocs.structure.files import File

@@ -32,16 +32,25 @@ def memos(monkeypatch):
 
 
 def test_highlighting_is_answered_again_only_for_the_same_code_lexer_and_formatter(memos):
+    from pygments.lexers import TextLexer
+    from pymdownx.highlight import BlockHtmlFormatter, InlineHtmlFormatter
+
     remembering = rebuild.remembered_highlight(highlight)
-    variants = [(CODE, {}), (CODE, {"hl_lines": [2]}), (CODE, {"linenos": "inline"}),
-                (CODE + "y = f(2)\n", {}), (CODE, {"hl_lines": [2]})]
-    for code, options in variants:
-        assert remembering(code, PythonLexer(), HtmlFormatter(**options)) == highlight(
-            code, PythonLexer(), HtmlFormatter(**options))
-    assert (memos.highlights.misses, memos.highlights.hits) == (4, 1)
-    remembering("\n" + CODE, PythonLexer(stripnl=False), HtmlFormatter())  # a lexer's option is in the key
-    assert remembering("\n" + CODE, PythonLexer(), HtmlFormatter()) == highlight("\n" + CODE, PythonLexer(), HtmlFormatter())
-    assert (memos.highlights.misses, memos.highlights.hits) == (6, 1)
+    # Each differs from the first in one thing only, the last two being pymdownx's own formatters
+    # (one keeps a setting outside its options: "pymdownx-inline" becomes "inline" there).
+    variants = [(CODE, PythonLexer, {}, HtmlFormatter, {}), (CODE, PythonLexer, {}, HtmlFormatter, {"hl_lines": [2]}),
+                (CODE + "y = f(2)\n", PythonLexer, {}, HtmlFormatter, {}),
+                (CODE, TextLexer, {}, HtmlFormatter, {}), ("\n" + CODE, PythonLexer, {"stripnl": False}, HtmlFormatter, {}),
+                (CODE, PythonLexer, {}, HtmlFormatter, {"linenos": "table"}), (CODE, PythonLexer, {}, InlineHtmlFormatter, {}),
+                (CODE, PythonLexer, {}, BlockHtmlFormatter, {"linenos": "inline"}),
+                (CODE, PythonLexer, {}, BlockHtmlFormatter, {"linenos": "pymdownx-inline"})]
+    answers = set()
+    for code, lexer, lexer_options, formatter, options in variants + variants[:1]:
+        answer = remembering(code, lexer(**lexer_options), formatter(**options))
+        assert answer == highlight(code, lexer(**lexer_options), formatter(**options))
+        answers.add(answer)
+    assert len(answers) == len(variants)  # each variant highlights differently: a key that missed one fails
+    assert (memos.highlights.misses, memos.highlights.hits) == (len(variants), 1)
 
 
 def search_entries(html: str, title: str) -> list[dict]:
@@ -65,26 +74,32 @@ def test_each_page_indexed_gets_its_own_sections(memos, monkeypatch):
         assert search_entries(html, title) == expected[title]
     assert (memos.sections.misses, memos.sections.hits) == (1, 2)
     assert expected["One"][0]["title"] == "One" and expected["Two"][0]["title"] == "Two"
+    other = html.replace("More", "Other")
+    assert search_entries(other, "One") != expected["One"] and memos.sections.misses == 2
 
 
 def test_a_template_compiled_once_renders_alike_in_a_new_environment(memos, tmp_path):
-    (tmp_path / "page.html").write_text("{{ title | shout }} {{ 'x' | upper }}")
+    (tmp_path / "page.html").write_text("{{ title | shout }} {{ 'x' | shout }}\n  {% if 1 %}\n{{ 'y' | upper }}{% endif %}")
 
-    def environment(shout) -> jinja2.Environment:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=rebuild.template_bytecode())
+    def render(shout, **settings) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), **settings)
         env.filters["shout"] = shout
-        return env.get_template("page.html")
+        rebuild.remember_templates(env)
+        return env.get_template("page.html").render(title="hi")
 
-    plain = environment(lambda text: text.upper() + "!")
-    assert plain.render(title="hi") == "HI! X"
-    assert environment(lambda text: text.upper() + "!").render(title="hi") == "HI! X"
+    def loud(text):
+        return text.upper() + "!"
+
+    assert render(loud) == render(loud) == "HI! X!\n  \nY"
     assert (memos.templates.misses, memos.templates.hits) == (1, 1)
-    # A filter that takes the context is called differently by the compiled code: compiled anew.
-    asks_context = jinja2.pass_context(lambda context, text: context["title"] + text)
-    assert environment(asks_context).render(title="hi") == "hihi X"
-    assert memos.templates.misses == 2
+    # Another filter under the same name (Jinja calls a filter on a constant while compiling).
+    assert render(lambda text: text + "?") == "hi? x?\n  \nY"
+    # A filter that takes the context is called differently by the compiled code.
+    assert render(jinja2.pass_context(lambda context, text: context["title"] + text)) == "hihi hix\n  \nY"
+    assert render(loud, trim_blocks=True, lstrip_blocks=True) == "HI! X!\nY"  # other syntax
+    assert (memos.templates.misses, memos.templates.hits) == (4, 1)
     (tmp_path / "page.html").write_text("{{ title }}")  # an edited template
-    assert environment(lambda text: text).render(title="hi") == "hi"
+    assert render(loud) == "hi"
 
 
 PAGES = {
