@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -122,6 +123,7 @@ class Runner:
         self._threads: ThreadPoolExecutor | None = None
         self._folder: str | None = None
         self._runs: dict[str, tuple[str, Future]] = {}
+        self._numbers = itertools.count()  # names each run's result file: `_runs` shrinks as results are taken
         self._running: set[multiprocessing.process.BaseProcess] = set()
         self._lock = threading.Lock()
         self._closing = False
@@ -134,7 +136,7 @@ class Runner:
         # puts the config's folder on sys.path only while it loads the hook).
         if str(ROOT) not in sys.path:
             sys.path.append(str(ROOT))
-        self._runs[path] = (text, self._threads.submit(self._run_in_a_process, text, path, len(self._runs)))
+        self._runs[path] = (text, self._threads.submit(self._run_in_a_process, text, path, next(self._numbers)))
 
     def _run_in_a_process(self, text: str, path: str, number: int) -> dict:
         result_file = os.path.join(self._folder, f"{number}.json")

@@ -93,6 +93,23 @@ def test_a_run_started_for_other_text_is_not_used():
         runner.close()
 
 
+def test_a_run_started_after_another_was_collected_gets_its_own_result():
+    """Three runs, the third started once the first was collected: it must not read the second's
+    result (it ends after the second without leaving one of its own)."""
+    fine = "```python\nprint(1)\n```\n\n```output\n1\n```\n"
+    dies = "```python\nimport os, time\ntime.sleep(1)\nos._exit(3)\n```\n"
+    runner = pagerun.Runner()
+    try:
+        runner.start("a.md", fine)
+        runner.start("b.md", fine)
+        assert "failure" not in runner.result("a.md", fine)
+        runner.start("c.md", dies)
+        assert runner.result("c.md", dies) == {"failure": "its run ended without a result (exit code 3)"}
+        assert "failure" not in runner.result("b.md", fine)
+    finally:
+        runner.close()
+
+
 def test_each_page_runs_in_a_process_of_its_own(tmp_path):
     text = "```python\nimport os\nwith open({!r}, 'a') as f:\n    f.write(str(os.getpid()) + ' ')\n```\n"
     pids = tmp_path / "pids.txt"
