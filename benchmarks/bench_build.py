@@ -7,9 +7,9 @@ worktree, such as `.cache/`, is there), then runs `mkdocs build --strict` in it
 with this worktree's venv (`python3 dev.py test` makes it) and SITEKIT_NO_CACHE=1.
 Prints the wall time, the CPU seconds of the build and its children (the
 notebook kernel, graphviz), the whole machine's busy CPU seconds meanwhile (the
-page workers, forked by a forkserver, are counted only there), and each page's
-run time from the build's own progress lines ("ran <page>: N blocks in S s"). Target (issue 15, 2 cores):
-at most 20 s wall. Uncommitted changes are not in the clone: commit first.
+page processes, forked by a forkserver, are counted only there), and each page's
+run time from the build's own progress lines ("ran <page>: N blocks in S s").
+Target (issue 15, 2 cores): at most 20 s wall. Uncommitted changes are not in the clone: commit first.
 
 Results: benchmarks/results/build.json.
 """
@@ -58,7 +58,7 @@ def main() -> int:
     for number, run in enumerate(runs, 1):
         machine = run["machine_busy_cpu_seconds"]
         print(f"\nbuild {number}: {run['wall_seconds']:.1f} s wall (target {TARGET:.0f} s), {run['cpu_seconds']:.1f} CPU s"
-              + ("" if machine is None else f" (the whole machine: {machine:.1f} busy CPU s, page workers included)"))
+              + ("" if machine is None else f" (the whole machine: {machine:.1f} busy CPU s, page processes included)"))
         for page, seconds in sorted(run["page_run_seconds"].items(), key=lambda item: -item[1]):
             print(f"  {seconds:6.1f} s  {page}")
     record("build", {"command": "mkdocs build --strict (fresh clone, SITEKIT_NO_CACHE=1)",

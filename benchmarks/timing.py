@@ -4,7 +4,7 @@ Wall time on a shared machine says as much about the neighbours as about us, so
 every measurement also records the CPU seconds the command and its children used
 (`resource.getrusage(RUSAGE_CHILDREN)`) and the load average before it started, and, on
 Linux, the whole machine's busy CPU seconds meanwhile (/proc/stat): what the command's
-processes used that it never reaps (Chromium's renderers, a process pool's workers forked by
+processes used that it never reaps (Chromium's renderers, the build's page processes forked by
 a forkserver) is counted only there, along with anything else that ran.
 Results go to `benchmarks/results/<name>.json` through `results.write`, the one writer of
 the book's benchmark records.

@@ -81,10 +81,15 @@ def spelling_for(language: str) -> str | None:
 
 
 @functools.cache
-def _kind(lexer_class: type) -> str | None:
+def _python_tokens() -> list:
     from pygments.lexers import PythonLexer
 
-    wanted = _code_tokens(PythonLexer(), _SCRIPT)
+    return _code_tokens(PythonLexer(), _SCRIPT)
+
+
+@functools.cache
+def _kind(lexer_class: type) -> str | None:
+    wanted = _python_tokens()
     kind = next((kind for kind, probe in _PROBES.items() if _highlights(lexer_class(), probe, wanted)), None)
     # What to write instead: a session is a doctest, anything else is code.
     return None if kind is None else "python" if kind == "python" else "pycon"

@@ -43,15 +43,15 @@ def to_mathml(tex: str, *, display: bool) -> str:
     return mathml
 
 
+def _typeset(escaped_tex: str, *, display: bool) -> str:
+    """MathML for TeX as it stands in a page's HTML (escaped, perhaps padded with spaces)."""
+    return to_mathml(html.unescape(escaped_tex).strip(), display=display)
+
+
 def render_math(page_html: str) -> str:
     """Replace every arithmatex placeholder in `page_html` with MathML."""
-    page_html = _BLOCK.sub(
-        lambda m: f'<div class="arithmatex">{to_mathml(html.unescape(m[1]).strip(), display=True)}</div>', page_html
-    )
-    return _INLINE.sub(
-        lambda m: f'<span class="arithmatex">{to_mathml(html.unescape(m[1]).strip(), display=False)}</span>',
-        page_html,
-    )
+    page_html = _BLOCK.sub(lambda m: f'<div class="arithmatex">{_typeset(m[1], display=True)}</div>', page_html)
+    return _INLINE.sub(lambda m: f'<span class="arithmatex">{_typeset(m[1], display=False)}</span>', page_html)
 
 
 def render_notebook_math(page_html: str) -> str:
@@ -60,8 +60,7 @@ def render_notebook_math(page_html: str) -> str:
 
     def typeset(match: re.Match) -> str:
         display = match[1] is not None
-        tex = html.unescape(match[1] if display else match[2]).strip()
-        return f'<span class="arithmatex">{to_mathml(tex, display=display)}</span>'
+        return f'<span class="arithmatex">{_typeset(match[1] if display else match[2], display=display)}</span>'
 
     def cell(match: re.Match) -> str:
         body, pieces, start = match[2], [], 0

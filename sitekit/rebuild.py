@@ -14,9 +14,9 @@ went on work whose input had not changed:
 Each is a pure function of what it is given, so each answer is kept under a key made of
 all of it:
 
-- highlighting: the code, the lexer's class and options, the formatter's class and options
-  (pymdownx.highlight makes a fresh formatter per block from the block's attributes: line
-  numbers, highlighted lines, anchors, title);
+- highlighting: the code, and the lexer's and the formatter's class, options and plain
+  attributes (pymdownx.highlight makes a fresh formatter per block from the block's
+  attributes: line numbers, highlighted lines, anchors, title);
 - the search plugin's sections of a page: the page's HTML, the only thing its parser reads;
 - a compiled template: its name, file and source (Jinja's own bytecode-cache key and
   checksum) and every setting of the environment its compiler reads, its filters and tests
@@ -120,15 +120,16 @@ def remembered_parser(parser_class: type) -> type:
             self._html.append(html)
 
         def close(self) -> None:
+            html = "".join(self._html)
             # The plugin gives an untitled section the page's title by assigning `section.title`:
             # a copy of each section will do (tests/sitekit/test_rebuild.py checks two titles).
-            self.data = [copy.copy(section) for section in sections.get(digest("".join(self._html)), self._parse)]
+            self.data = [copy.copy(section) for section in sections.get(digest(html), lambda: _parse(html))]
 
-        def _parse(self) -> list:
-            parser = parser_class()
-            parser.feed("".join(self._html))
-            parser.close()
-            return parser.data
+    def _parse(html: str) -> list:
+        parser = parser_class()
+        parser.feed(html)
+        parser.close()
+        return parser.data
 
     return RememberedParser
 
@@ -165,19 +166,17 @@ def _template_bytecode():
     import jinja2
 
     class Remembered(jinja2.BytecodeCache):
+        # Jinja asks to load a template's bucket, and on a miss compiles and asks to keep the same
+        # bucket: its key is worked out once, on loading, and travels with it.
         def load_bytecode(self, bucket) -> None:
-            kept = templates.lookup(self._key(bucket)[0])
+            settings, bucket.functions = _compiler_settings(bucket.environment)
+            bucket.remembered_as = digest(settings, bucket.key, bucket.checksum)
+            kept = templates.lookup(bucket.remembered_as)
             if kept is not None:
                 bucket.bytecode_from_string(kept[0])
 
         def dump_bytecode(self, bucket) -> None:
-            key, functions = self._key(bucket)
-            templates.put(key, (bucket.bytecode_to_string(), functions))
-
-        @staticmethod
-        def _key(bucket) -> tuple[str, list]:
-            settings, functions = _compiler_settings(bucket.environment)
-            return digest(settings, bucket.key, bucket.checksum), functions
+            templates.put(bucket.remembered_as, (bucket.bytecode_to_string(), bucket.functions))
 
     return Remembered()
 

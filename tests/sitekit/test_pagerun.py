@@ -132,13 +132,20 @@ BIG_RESULT = ("```python\nimport os, time\nimport matplotlib.pyplot as plt\n"
               "fig, ax = plt.subplots()\nax.plot([i % 7 for i in range(20000)])\ntime.sleep({nap})\nfig\n```\n")
 
 
-def gone(pid_file, seconds: float = 30) -> bool:
-    """Whether the process named in `pid_file` has ended within `seconds`."""
-    deadline = time.monotonic() + seconds
+def written(pid_file, deadline: float) -> bool:
+    """Whether the page has written `pid_file` by `deadline` (a time.monotonic())."""
     while not pid_file.exists():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+    return True
+
+
+def gone(pid_file, seconds: float = 30) -> bool:
+    """Whether the process named in `pid_file` has ended within `seconds`."""
+    deadline = time.monotonic() + seconds
+    if not written(pid_file, deadline):
+        return False
     pid = int(pid_file.read_text())
     while time.monotonic() < deadline:
         try:
@@ -154,9 +161,7 @@ def test_closing_ends_the_runs_under_way(tmp_path):
     runner = pagerun.Runner()
     try:
         runner.start("page.md", BIG_RESULT.format(pid_file=str(pid_file), nap=60))
-        deadline = time.monotonic() + 30
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert written(pid_file, time.monotonic() + 30)
     finally:
         runner.close()
     assert gone(pid_file, seconds=5)
