@@ -11,18 +11,29 @@ Skipped, with the allow-listed reason, when there is none (and CI allows no skip
 Pages are checked a few at a time (AT_ONCE): most of a page's wall time is
 waiting (for the network to stay idle for half a second, for Play's next step),
 and the waits of several pages overlap.
+
+Search: Material's search worker builds the whole site's index on every page
+load, the same index from the same file for every page. The home page, in each
+scheme, gets the real index and is searched (the results must be pages of the
+site); every other page gets an index with the real settings and no documents,
+so its worker still loads and starts (an error there still fails the page),
+without building the same index again (a quarter of Chromium's work per page:
+benchmarks/bench_browser.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import http.server
 import json
 import os
+import re
 import threading
 import typing
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,19 +67,59 @@ def pages_of(site: Path) -> list[str]:
     )
 
 
+#: The page searched, with the real index (see the module docstring), and what it searches for.
+SEARCHED_PAGE = "index.html"
+QUERY = "backward"
+INDEX = "search/search_index.json"
+
+
+@dataclass(frozen=True)
+class Servers:
+    """The built site on 127.0.0.1, twice: as built, and with an empty search index."""
+
+    site: str
+    empty_index: str
+
+    def url(self, name: str) -> str:
+        return (self.site if name == SEARCHED_PAGE else self.empty_index) + name
+
+
+@contextlib.contextmanager
+def serving(site: Path, handler: type[http.server.SimpleHTTPRequestHandler]) -> Iterator[str]:
+    """`site` served on a free port of 127.0.0.1 by `handler`, in a thread: its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="module")
-def server(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+def servers(built_site: Path) -> Iterator[Servers]:
+    with serving(built_site, QuietHandler) as site, serving(built_site, EmptyIndexHandler) as empty_index:
+        yield Servers(site, empty_index)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+class EmptyIndexHandler(QuietHandler):
+    """Serves the site, but its search index with no documents (and the site's own settings)."""
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path != "/" + INDEX:
+            return super().do_GET()
+        index = json.loads((Path(self.directory) / INDEX).read_text(encoding="utf-8"))
+        body = json.dumps({**index, "docs": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 Check = Callable[[typing.Any, str], Awaitable[typing.Any]]
@@ -299,11 +350,40 @@ async def check_steppers(page, name: str, scheme: str) -> list[str]:
 
 # --- each page loaded once per scheme; each test asserts its part -------------
 
-async def check_page(browser, server: str, name: str, scheme: str, steppers: bool) -> dict[str, list[str]]:
+async def check_search(page, site: Path) -> list[str]:
+    """Search the site for QUERY: there must be results, and each must link to a page of the site."""
+    from playwright.async_api import TimeoutError as Timeout
+
+    # Material takes no query until its worker has built the index, and then replaces the text
+    # the page was built with ("Initializing search") with its invitation to type.
+    built = re.search(r'class="md-search-result__meta">\s*(.*?)\s*<', (site / SEARCHED_PAGE).read_text(encoding="utf-8"))
+    assert built, "no search result box on the searched page"
+    try:
+        await page.wait_for_function("text => document.querySelector('.md-search-result__meta').textContent.trim() "
+                                     "!== text", arg=built[1], timeout=15_000)
+    except Timeout:
+        return [f"the search index was not ready after 15 s ({built[1]!r} still shown)"]
+    await page.locator("input.md-search__input").fill(QUERY)
+    results = page.locator("li.md-search-result__item > a.md-search-result__link")
+    try:
+        await results.first.wait_for(timeout=15_000)
+    except Timeout:
+        meta = await page.locator(".md-search-result__meta").text_content()
+        return [f"searching for {QUERY!r} shows no result ({meta.strip()!r})"]
+    problems = []
+    for href in await results.evaluate_all("links => links.map(a => a.href)"):
+        path = urlsplit(href).path.lstrip("/")
+        if not (site / path).is_file() and not (site / path / "index.html").is_file():
+            problems.append(f"a result of searching for {QUERY!r} links to no page: {href}")
+    return problems
+
+
+async def check_page(browser, servers: Servers, site: Path, name: str, scheme: str,
+                     steppers: bool) -> dict[str, list[str]]:
     """Load the page in a fresh context and check it; then step its steppers, if it has some."""
     errors: list[str] = []
     context, page = await open_page(browser, scheme, errors)
-    await page.goto(server + name, wait_until="networkidle")
+    await page.goto(servers.url(name), wait_until="networkidle")
     await page.evaluate("() => document.fonts.ready.then(() => true)")  # text measured in its own font
     errors += await page.evaluate(PROBLEMS)
     for language, text in await page.evaluate(COPIED_TEXT):
@@ -316,42 +396,51 @@ async def check_page(browser, server: str, name: str, scheme: str, steppers: boo
                 errors.append(f"copied {language} block does not compile ({error}): {text[:80]!r}")
     shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
     await page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS)
-    page_errors, errors[:] = list(errors), []  # from here on, what goes wrong is the steppers'
+    page_errors, errors[:] = list(errors), []  # from here on, what goes wrong is the search's
+    search_errors = await check_search(page, site) + errors if name == SEARCHED_PAGE else []
+    errors[:] = []  # from here on, the steppers'
     stepper_errors = await check_steppers(page, name, scheme) + errors if steppers else []
     await context.close()
-    return {"pages": page_errors, "steppers": stepper_errors}
+    return {"pages": page_errors, "search": search_errors, "steppers": stepper_errors}
 
 
 _checked: dict[str, dict[str, list[str]]] = {}
 
 
-def checked(server: str, site: Path, scheme: str) -> dict[str, list[str]]:
+def checked(servers: Servers, site: Path, scheme: str) -> dict[str, list[str]]:
     """Every page of `site` loaded once in `scheme`, the stepper pages first (they take longest):
-    {"pages": failures, "steppers": failures}. Done once per scheme, for both tests that read it."""
+    {"pages": failures, "search": failures, "steppers": failures}. Done once per scheme, for the three tests that read it."""
     if scheme not in _checked:
         SCREENSHOTS.mkdir(exist_ok=True)
         with_steppers = stepper_pages(site)
         names = with_steppers + [name for name in pages_of(site) if name not in with_steppers]
 
         async def check(browser, name: str) -> dict[str, list[str]]:
-            return await check_page(browser, server, name, scheme, name in with_steppers)
+            return await check_page(browser, servers, site, name, scheme, name in with_steppers)
 
         reports = in_chromium(check, names)
         _checked[scheme] = {part: [f"{name}: {error}" for name, report in zip(names, reports) for error in report[part]]
-                            for part in ("pages", "steppers")}
+                            for part in ("pages", "search", "steppers")}
     return _checked[scheme]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_loads_offline_and_renders(server, built_site, scheme):
+def test_every_page_loads_offline_and_renders(servers, built_site, scheme):
     assert len(pages_of(built_site)) >= 2
-    failures = checked(server, built_site, scheme)["pages"]
+    failures = checked(servers, built_site, scheme)["pages"]
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_stepper_steps_to_backwards_gradients_and_back(server, built_site, scheme):
+def test_searching_finds_pages_of_the_site(servers, built_site, scheme):
+    assert SEARCHED_PAGE in pages_of(built_site)
+    failures = checked(servers, built_site, scheme)["search"]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_stepper_steps_to_backwards_gradients_and_back(servers, built_site, scheme):
     pages = stepper_pages(built_site)
     assert {name.split("/")[1][:2] for name in pages} >= {"04", "05", "06", "07", "11"}
-    failures = checked(server, built_site, scheme)["steppers"]
+    failures = checked(servers, built_site, scheme)["steppers"]
     assert not failures, "\n".join(failures)
