@@ -60,7 +60,17 @@ def site_markdown(config_file: str | Path = ROOT / "mkdocs.yml"):
     from mkdocs.config import load_config
 
     config = load_config(str(config_file))
-    return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    options = dict(config["mdx_configs"])
+    # The site is built from its config's folder, where the snippets' relative base paths point; the
+    # extension makes them absolute from the current folder when it loads, and a converter made in
+    # another folder (a pytester run's) must not look for the package's files there.
+    snippets = options.get("pymdownx.snippets")
+    if snippets and "base_path" in snippets:
+        folder = Path(config_file).resolve().parent
+        paths = snippets["base_path"]
+        options["pymdownx.snippets"] = {**snippets, "base_path": [
+            str(folder / path) for path in ([paths] if isinstance(paths, str) else paths)]}
+    return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=options)
 
 
 @functools.cache
