@@ -363,7 +363,8 @@ async def check_search(page, site: Path) -> list[str]:
                                      "!== text", arg=built[1], timeout=15_000)
     except Timeout:
         return [f"the search index was not ready after 15 s ({built[1]!r} still shown)"]
-    await page.locator("input.md-search__input").fill(QUERY)
+    # Typed, as a reader does: Material reads the query on each key's release (keyup), not on `input`.
+    await page.locator("input.md-search__input").press_sequentially(QUERY)
     results = page.locator("li.md-search-result__item > a.md-search-result__link")
     try:
         await results.first.wait_for(timeout=15_000)
