@@ -10,20 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import blocks
+from sitekit import blocks, verdicts
 from sitekit.blocks import sybil_for
 from sitekit.reference import docstring_sybil
 from sitekit.skips import ALLOWED_REASONS, none_allowed
 
 # Every block of every page is a test item, in page order (sitekit.blocks), and so is every
-# `>>>` example in the package's docstrings (sitekit.reference).
+# `>>>` example in the package's docstrings (sitekit.reference). In a run that builds the
+# site, a page's blocks take their verdicts from the build's run of the page (sitekit.verdicts).
 _sybils = sybil_for("docs")
 _sybils.append(docstring_sybil())
-pytest_collect_file = _sybils.pytest()
+pytest_collect_file = verdicts.collector(_sybils)
 
-pytest_plugins = ["pytester"]
+# The site's builds (tests/sitekit/builds.py) are fixtures of the whole run: the pages read them.
+pytest_plugins = ["pytester", "tests.sitekit.builds"]
 
 _skips: list[tuple[str, str]] = []
+_from_build: list[str] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,9 +57,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put each item's xdist_group in its node id, as pytest-xdist 3.8 does for `--dist
-    loadgroup` (the controller schedules by that suffix). It sets `item._nodeid`, which
-    pytest 9.2 no longer reads (the id is `item._id`), so without this every group is split."""
+    """If the run builds the site (after -k and other deselection), the pages' blocks take their
+    verdicts from the build (sitekit.verdicts) and join the build's xdist group: the worker that
+    makes the build reads its runs. Then put each item's xdist_group in its node id, as
+    pytest-xdist 3.8 does for `--dist loadgroup` (the controller schedules by that suffix). It
+    sets `item._nodeid`, which pytest 9.2 no longer reads (the id is `item._id`), so without this
+    every group is split."""
+    for item in verdicts.take_from_the_build(config, items):
+        item.own_markers = [mark for mark in item.own_markers if mark.name != "xdist_group"]
+        item.add_marker(pytest.mark.xdist_group("site_builds"))
     if not getattr(config.option, "loadgroup", False) or not hasattr(config, "workerinput"):
         return
     for item in items:
@@ -76,6 +85,16 @@ def _reason(report: pytest.TestReport) -> str:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped and not hasattr(report, "wasxfail"):
         _skips.append((report.nodeid, _reason(report)))
+    if report.when == "call" and dict(report.user_properties).get(verdicts.FROM_BUILD):
+        _from_build.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if _from_build:
+        pages = {nodeid.split("::")[0] for nodeid in _from_build}
+        terminalreporter.write_line(
+            f"{len(_from_build)} blocks of {len(pages)} pages took their verdicts from the site build's run of "
+            "their page, in a fresh Python per page (sitekit/verdicts.py)")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -106,6 +106,8 @@ class Page(Document):
         self.rejected: list[tuple[int, str]] = []
         #: Where `needs:` directives sit: (start, end, name, prefix).
         self.needs: list[tuple[int, int, str, str]] = []
+        #: The examples `run_page` skipped (a package they need is missing): example -> reason.
+        self.skipped: dict[Example, str] = {}
 
 
 # --- lexing ------------------------------------------------------------------
@@ -443,6 +445,7 @@ def run_page(page: Page, *, visible_only: bool = False) -> Iterator[tuple[Exampl
             if skips.none_allowed():
                 yield example, f"the block would be skipped ({skip}), and no skip is allowed (MICROGRAD_BOOK_NO_SKIPS)"
                 return
+            page.skipped[example] = str(skip)
             yield example, None
             continue
         except Exception as error:  # report it with the page and line, then stop this page

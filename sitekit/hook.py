@@ -23,7 +23,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html as htmllib
 import json
 import logging
@@ -60,30 +59,6 @@ _runner = pagerun.Runner()
 _failures: list[str] = []
 
 
-def _fingerprint() -> str:
-    """Hash of the package and the machinery: any edit to them invalidates every cached run."""
-    digest = hashlib.sha256()
-    for folder in ("micrograd", "sitekit"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    # Whether optional packages are present changes which blocks run, and the versions of
-    # what the pages use (matplotlib, graphviz, numpy, ...) can change what they draw.
-    digest.update(repr([skips.missing(name) for name in skips.NEEDS]).encode())
-    digest.update(repr(_installed()).encode())
-    return digest.hexdigest()
-
-
-def _installed() -> list[tuple[str, str]]:
-    """Each installed distribution's name and version, once. (`distributions()` lists a
-    distribution once per sys.path entry it is found under: mkdocstrings' `paths: ["."]` puts the
-    root, and so this project's egg-info, on sys.path during the first build, and a list with
-    repeats changed the fingerprint between the first build of `mkdocs serve` and its rebuild,
-    which then ran every page again.)"""
-    from importlib import metadata
-
-    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions()})
-
-
 @event_priority(100)  # before mkdocstrings reads its configuration (see sitekit.reference.configure)
 def on_config(config):
     try:
@@ -106,7 +81,7 @@ def on_env(env, config, files):
 
 def on_pre_build(config) -> None:
     _runner.close()  # runs a failed build of `mkdocs serve` left behind
-    fingerprint = _fingerprint()
+    fingerprint = pagerun.fingerprint()
     if _state["fingerprint"] not in (None, fingerprint):
         # `mkdocs serve` keeps one interpreter: drop the old package so pages import the edited one.
         for name in [m for m in sys.modules if m == "micrograd" or m.startswith("micrograd.")]:
@@ -195,6 +170,8 @@ def _run(markdown: str, page) -> tuple[Page, dict]:
         return doc, result
     # Started in on_files with this text, or (another plugin changed the page) run here.
     result = _runner.result(page.file.src_uri, padded) or pagerun.run(padded, path or page.file.src_uri)
+    if path:  # a page of docs/, which the tests collect too
+        pagerun.record(path, key, result)
     if "failure" in result:
         raise PluginError(f"{page.file.src_path}, {result['failure']}")
     if result["blocks"]:

@@ -1,10 +1,13 @@
 """Running a page for the build: what a run depends on, and runs in worker processes.
 
+- `fingerprint`: the package, this machinery and what is installed; any change re-runs every page.
 - `run_key`: a page's run gives the same result (its pictures, or its failure) as long as
   its runnable content is the same: each block's source, the output the page shows for it,
   whether it is visible, which package it needs, in page order, and the fences the grammar
   rejects. The prose around the blocks does not change the run, so an edit of the prose
   re-uses it. Pictures are then placed by block index, not by character offset.
+- `record`: a build given a folder in SITEKIT_RUN_REPORT leaves there each run's outcomes, for a
+  test run that takes its blocks' verdicts from the build (sitekit.verdicts).
 - `Runner`: every page that has to run starts at once, each in a process of its own that
   runs no other page, at most one per core at a time: a fresh fork of a clean server process
   (forkserver; spawn where there is none), which has imported only third-party libraries,
@@ -36,7 +39,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sitekit import collector
+from sitekit import collector, skips
 from sitekit.blocks import Block, Page, parse_text, run_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +47,30 @@ ROOT = Path(__file__).resolve().parents[1]
 #: where installed, because five pages import it and it takes 3.3 CPU s to import each time
 #: (one `import torch` here instead of five). A module that is not installed is left out.
 _PRELOAD = ["sybil", "numpy", "graphviz", "matplotlib", "matplotlib.pyplot", "torch"]
+
+
+def fingerprint() -> str:
+    """Hash of the package and the machinery: any edit to them invalidates every cached run."""
+    digest = hashlib.sha256()
+    for folder in ("micrograd", "sitekit"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    # Whether optional packages are present changes which blocks run, and the versions of
+    # what the pages use (matplotlib, graphviz, numpy, ...) can change what they draw.
+    digest.update(repr([skips.missing(name) for name in skips.NEEDS]).encode())
+    digest.update(repr(_installed()).encode())
+    return digest.hexdigest()
+
+
+def _installed() -> list[tuple[str, str]]:
+    """Each installed distribution's name and version, once. (`distributions()` lists a
+    distribution once per sys.path entry it is found under: mkdocstrings' `paths: ["."]` puts the
+    root, and so this project's egg-info, on sys.path during the first build, and a list with
+    repeats changed the fingerprint between the first build of `mkdocs serve` and its rebuild,
+    which then ran every page again.)"""
+    from importlib import metadata
+
+    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions()})
 
 
 def run_key(page: Page, fingerprint: str) -> str:
@@ -65,21 +92,42 @@ def run_key(page: Page, fingerprint: str) -> str:
 
 
 def run(text: str, path: str) -> dict:
-    """Run the page: {"displays": {block index: svg}, "blocks": n, "seconds": s}, or {"failure": ...}.
+    """Run the page: {"displays": {block index: svg}, "blocks": n, "seconds": s}, or {"failure": ...};
+    either way with "outcomes": [line, column, "passed" | "skipped" | "failed", reason or failure]
+    for each example run, in page order (a failure ends the run; sitekit.verdicts reads them).
 
     `text` is padded with blank lines so that line numbers are those of the file.
     """
     started = time.perf_counter()
     doc = parse_text(text, path)
     index_of_end = {example.region.end: index for index, example in enumerate(doc)}
-    blocks = 0
+    outcomes: list[list] = []
     with _as_in_a_fresh_python(), collector.during_a_page_run():
         for example, failure in run_page(doc):
-            blocks += 1
+            skipped = doc.skipped.get(example)
+            outcome = "failed" if failure else "skipped" if skipped is not None else "passed"
+            outcomes.append([example.line, example.column, outcome, failure or skipped or ""])
             if failure:
-                return {"failure": f"line {example.line}: a block failed:\n{failure}"}
+                return {"failure": f"line {example.line}: a block failed:\n{failure}", "outcomes": outcomes}
     return {"displays": {str(index_of_end[end]): svg for end, svg in doc.displays.items()},
-            "blocks": blocks, "seconds": time.perf_counter() - started}
+            "blocks": len(outcomes), "seconds": time.perf_counter() - started, "outcomes": outcomes}
+
+
+#: Where the build leaves its runs' outcomes for the test run (sitekit.verdicts): a folder, one
+#: file per page.
+REPORT = "SITEKIT_RUN_REPORT"
+
+
+def record(path: str, key: str, result: dict) -> None:
+    """Leave `result`'s outcomes for the page at `path` in the report folder, if the build has one."""
+    folder = os.environ.get(REPORT)
+    if not folder or "outcomes" not in result:
+        return
+    entry = {"page": str(Path(path).resolve()), "key": key, "outcomes": result["outcomes"]}
+    name = Path(folder) / f"{hashlib.sha256(entry['page'].encode()).hexdigest()[:16]}.json"
+    partial = name.with_suffix(".partial")
+    partial.write_text(json.dumps(entry), encoding="utf-8")
+    os.replace(partial, name)
 
 
 #: A fresh CPython's recursion limit, what a reader running the page has. The build's own plugins

@@ -1,9 +1,9 @@
-"""Fixtures for the site tests: two clean, strict builds of the site shared by the session
-(the browser test reads the first, the reproducibility test compares the two), and one test
-run and one build of the scratch book (scratch.py), each done once.
+"""Fixtures for the site tests: one test run and one build of the scratch book (scratch.py),
+each done once. The site's two clean builds are fixtures of the whole run (builds.py): the
+pages' blocks read the first one's runs (sitekit.verdicts).
 
-Under pytest-xdist each worker is its own session, so every test that uses one of these
-fixtures is put in that fixture's group (`--dist loadgroup`): the work is done once, in one
+Under pytest-xdist each worker is its own session, so every test here that uses one of these
+fixtures or the site's builds is put in that fixture's group (`--dist loadgroup`): the work is done once, in one
 worker, and those groups are handed out first, being the longest.
 """
 
@@ -12,27 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
-import typing
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .builds import build_site
 from .scratch import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Any fixed time: with it, two builds of one commit must give the same bytes. CI sets the
-#: commit's time, as the published site has it.
-SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1700000000")
-#: Where the first build goes when the run should keep it: CI publishes the build that the
-#: tests checked (.ci/run), rather than building the site a third time.
-KEEP_SITE = os.environ.get("MICROGRAD_BOOK_SITE_DIR")
-
-
 #: The session fixtures that do long work, each shared by several tests (see the module docstring).
 SHARED = ("site_builds", "scratch_build", "scratch_run")
 
@@ -47,83 +36,6 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Longest first (a stable sort keeps each group's own order).
     items.sort(key=lambda item: 0 if "site_builds" in getattr(item, "fixturenames", ()) else 1)
-
-
-@dataclass
-class Build:
-    """A `mkdocs build` under way. Its output goes to files, not pipes: a build that
-    nobody reads yet must not stop on a full pipe."""
-
-    process: subprocess.Popen
-    output: tuple[typing.IO[str], typing.IO[str]]
-
-    def finish(self) -> subprocess.CompletedProcess:
-        self.process.wait()
-        stdout, stderr = (self._read(stream) for stream in self.output)
-        return subprocess.CompletedProcess(self.process.args, self.process.returncode, stdout, stderr)
-
-    @staticmethod
-    def _read(stream: typing.IO[str]) -> str:
-        stream.seek(0)
-        text = stream.read()
-        stream.close()
-        return text
-
-
-def start_build(destination: Path, config: Path = ROOT / "mkdocs.yml", *, behind: bool = False) -> Build:
-    """Start `mkdocs build --strict` from scratch (no cached page runs) into `destination`; `behind`:
-    at a lower priority (nice 10, where there is one), so that it takes the processor only when
-    the rest of the run leaves it idle."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, SITEKIT_NO_CACHE="1", NO_MKDOCS_2_WARNING="1")
-    output = (tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+"))
-    lower = {"preexec_fn": lambda: os.nice(10)} if behind and hasattr(os, "nice") else {}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir",
-         str(destination)],
-        cwd=ROOT, env=env, stdout=output[0], stderr=output[1], text=True, **lower,
-    )
-    return Build(process, output)
-
-
-def build_site(destination: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` from scratch (no cached page runs) into `destination`."""
-    return start_build(destination, config).finish()
-
-
-@pytest.fixture(scope="session")
-def site_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, Build]]]:
-    """Two clean builds of the site, started together: the second, at a lower priority, runs
-    while the browser test reads the first (which the browser test waits for: the longest chain
-    of the run)."""
-    builds = {}
-    for name in ("site", "again"):
-        site = tmp_path_factory.mktemp(name)
-        if name == "site" and KEEP_SITE:
-            site = (ROOT / KEEP_SITE).resolve()
-        builds[name] = (site, start_build(site, behind=name == "again"))
-    yield builds
-    for _, build in builds.values():
-        if build.process.poll() is None:  # a test failed before waiting for it
-            build.process.kill()
-            build.finish()
-
-
-def _finished(builds: dict, name: str) -> Path:
-    site, build = builds[name]
-    result = build.finish()
-    assert result.returncode == 0, f"the strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site
-
-
-@pytest.fixture(scope="session")
-def built_site(site_builds) -> Path:
-    return _finished(site_builds, "site")
-
-
-@pytest.fixture(scope="session")
-def rebuilt_site(site_builds) -> Path:
-    """The second clean build, to compare byte for byte with `built_site`."""
-    return _finished(site_builds, "again")
 
 
 def scratch_site(folder: Path, pages: dict[str, str], *, reference: bool = False) -> Path:

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from sitekit import hook
+from sitekit import hook, pagerun
 
 
 def fake_page(path, src="scratch.md"):
@@ -70,7 +70,7 @@ def test_package_edits_are_picked_up_without_a_restart(monkeypatch):
     import micrograd
 
     monkeypatch.setitem(hook._state, "fingerprint", "before the edit")
-    monkeypatch.setattr(hook, "_fingerprint", lambda: "after the edit")
+    monkeypatch.setattr(pagerun, "fingerprint", lambda: "after the edit")
     hook.on_pre_build(config={"plugins": {}})
     assert "micrograd" not in sys.modules and "micrograd.engine" not in sys.modules
     assert importlib.import_module("micrograd") is not micrograd
@@ -120,6 +120,6 @@ def test_invisible_blocks_run_but_are_not_published(scratch_cache):
 def test_the_fingerprint_is_the_same_whatever_sys_path_holds(monkeypatch):
     """A build puts the root on sys.path (mkdocstrings' `paths: ["."]`), where this project's
     egg-info is found a second time: the next build of `mkdocs serve` must still use the cache."""
-    before = hook._fingerprint()
+    before = pagerun.fingerprint()
     monkeypatch.setattr(sys, "path", [str(hook.ROOT), str(hook.ROOT), *sys.path])
-    assert hook._fingerprint() == before
+    assert pagerun.fingerprint() == before

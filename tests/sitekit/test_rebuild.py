@@ -17,7 +17,8 @@ from pygments.lexers import PythonLexer
 
 from sitekit import rebuild
 
-from .conftest import ROOT, SOURCE_DATE_EPOCH, build_site, scratch_site
+from .builds import SOURCE_DATE_EPOCH, build_site
+from .conftest import ROOT, scratch_site
 from .test_build import files_of
 
 CODE = "def f(x):\n    return 3 * x**2 - 4 * x + 5\n"
