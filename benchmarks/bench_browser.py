@@ -16,7 +16,8 @@ around each page, loaded one page at a time, light scheme, in three ways:
   The test loads every page so but the one it searches (its `EmptyIndexHandler`): twice the
   `page, empty search index` total is its floor before any check.
 
-It builds the site first unless `--site` names a built one. It prints per page and in total, and
+It uses the browser the test finds (tests/sitekit/browser.py; MICROGRAD_BOOK_BROWSER names another,
+to compare two) and builds the site first unless `--site` names a built one. It prints per page and in total, and
 records the totals in results/browser.json. Run it on a quiet machine: anything else running is
 counted too. The check itself (pictures, math, copy text, screenshot, steppers) comes on top.
 """
@@ -96,13 +97,13 @@ def main() -> int:
             seen = asyncio.run(measure(chromium, Servers(full, empty), names))
     totals = {way: {"cpu_seconds": round(sum(cpu for _, cpu in rows), 1),
                     "wall_seconds": round(sum(wall for wall, _ in rows), 1)} for way, rows in seen.items()}
-    print(f"{len(names)} pages, one at a time; machine-wide busy CPU seconds (wall seconds):")
+    print(f"{len(names)} pages, one at a time, in {chromium}; machine-wide busy CPU seconds (wall seconds):")
     for way, total in totals.items():
         print(f"  {way:26} {total['cpu_seconds']:6.1f} CPU s ({total['wall_seconds']:.1f} s)")
     per_scheme = totals["page, empty search index"]["cpu_seconds"]
     print(f"the browser test loads each page once per scheme, all but one with the empty index: at least "
           f"{2 * per_scheme:.0f} CPU s of Chromium before it checks anything ({os.cpu_count()} CPUs here)")
-    record("browser", {"pages": len(names), "cpus": os.cpu_count(), "totals": totals,
+    record("browser", {"browser": Path(chromium).name, "pages": len(names), "cpus": os.cpu_count(), "totals": totals,
                        "per_page": {name: {way: round(seen[way][i][1], 2) for way in WAYS}
                                     for i, name in enumerate(names)}})
     return 0

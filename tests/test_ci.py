@@ -59,3 +59,13 @@ def test_the_browser_found_is_one_that_runs_not_a_snap_stub(tmp_path, monkeypatc
     assert find_browser() is None
     monkeypatch.setenv("MICROGRAD_BOOK_BROWSER", str(tmp_path / "chromium-browser"))
     assert find_browser() is None
+
+
+def test_the_headless_shell_is_preferred_where_it_runs(tmp_path, monkeypatch):
+    fake_browser(tmp_path, "chromium", "Chromium 150.0.7871.100 built on Debian GNU/Linux 12 (bookworm)")
+    fake_browser(tmp_path, "chromium-headless-shell", "Chromium 150.0.7871.100")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("MICROGRAD_BOOK_BROWSER", raising=False)
+    assert find_browser() == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert find_browser() == str(tmp_path / "chromium")
