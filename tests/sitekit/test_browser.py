@@ -2,10 +2,12 @@
 
 Serves the strict build on 127.0.0.1 and loads each page in Chromium or Chrome
 (whichever runs: see browser.py) through Playwright, in light and dark mode,
-each page in a fresh browser context, saving a screenshot of each to
-`screenshots/` (its first screen; the whole page with
-MICROGRAD_BOOK_SCREENSHOTS=full, which costs more than the checks); steps every
-stepper through, first to last and back, saving a screenshot of it half-way.
+each page in a fresh browser context; steps every stepper through, first to
+last and back. With MICROGRAD_BOOK_SCREENSHOTS=first it also saves a screenshot
+of each page's first screen to `screenshots/`, and of each stepper half-way
+(`full`: whole pages, which costs more than the checks). They check nothing, and
+cost Chromium about 4 CPU s a scheme even at first-screen size, so a plain run
+takes none.
 Skipped, with the allow-listed reason, when there is none (and CI allows no skip).
 
 Pages are checked a few at a time (AT_ONCE): most of a page's wall time is
@@ -52,8 +54,11 @@ QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-bac
                "--disable-component-update", "--disable-sync", "--disable-quic"]
 #: How many pages are open at once (see the module docstring).
 AT_ONCE = 4
-#: A screenshot of the whole page takes Chromium more CPU than loading and checking it.
-FULL_SCREENSHOTS = os.environ.get("MICROGRAD_BOOK_SCREENSHOTS") == "full"
+#: Screenshots to save (see the module docstring): none, each page's first screen, or whole pages
+#: (a screenshot of the whole page takes Chromium more CPU than loading and checking it).
+SCREENSHOT_KIND = os.environ.get("MICROGRAD_BOOK_SCREENSHOTS", "")
+if SCREENSHOT_KIND not in ("", "first", "full"):
+    raise ValueError(f"MICROGRAD_BOOK_SCREENSHOTS is {SCREENSHOT_KIND!r}: write first or full, or leave it unset")
 VIEWPORT = {"width": 1280, "height": 900}
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=skips.CHROMIUM)
@@ -245,7 +250,7 @@ def stepper_pages(site: Path) -> list[str]:
     return [name for name in pages_of(site) if "data-stepper" in (site / name).read_text(encoding="utf-8")]
 
 
-async def check_stepper(page, root, shot: Path) -> list[str]:
+async def check_stepper(page, root, shot: Path | None) -> list[str]:
     """Step a stepper from the first frame to the last and back, by keys and by buttons; the last
     frame must show the gradients the page's backward() gives (recorded in it at build time).
     Each key is pressed for real and checked; the walk through every frame, forward and back,
@@ -280,9 +285,10 @@ async def check_stepper(page, root, shot: Path) -> list[str]:
         return await page.evaluate(WALK, [await root.element_handle(), keys])
 
     await walk(["ArrowRight"] * (total // 2))
-    box = await root.bounding_box()
-    await page.screenshot(path=str(shot), clip={"x": box["x"] - 4, "y": box["y"] - 4, "width": box["width"] + 8,
-                                          "height": min(box["height"], 1400) + 8})
+    if shot is not None:
+        box = await root.bounding_box()
+        await page.screenshot(path=str(shot), clip={"x": box["x"] - 4, "y": box["y"] - 4, "width": box["width"] + 8,
+                                              "height": min(box["height"], 1400) + 8})
     await page.keyboard.press("End")
     if (await state())["grads"] != expected:
         problems.append(f"End does not show backward()'s gradients: {(await state())['grads']} != {expected}")
@@ -334,7 +340,7 @@ async def check_steppers(page, name: str, scheme: str) -> list[str]:
     errors: list[str] = []
     roots = await page.locator("[data-stepper]").all()
     for i, root in enumerate(roots):
-        shot = SCREENSHOTS / f"stepper-{name.split('/')[1]}-{i + 1}-{scheme}.png"
+        shot = SCREENSHOTS / f"stepper-{name.split('/')[1]}-{i + 1}-{scheme}.png" if SCREENSHOT_KIND else None
         errors += [f"stepper {i + 1}: {problem}" for problem in await check_stepper(page, root, shot)]
     play = roots[0].get_by_role("button", name="Play", exact=True)
     # One step every 1.2 s: the first change after Play (a loaded machine may take longer) must be step 1.
@@ -395,8 +401,9 @@ async def check_page(browser, servers: Servers, site: Path, name: str, scheme: s
                 compile(text, name, "exec")
             except SyntaxError as error:
                 errors.append(f"copied {language} block does not compile ({error}): {text[:80]!r}")
-    shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
-    await page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS)
+    if SCREENSHOT_KIND:
+        shot = SCREENSHOTS / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
+        await page.screenshot(path=str(shot), full_page=SCREENSHOT_KIND == "full")
     page_errors, errors[:] = list(errors), []  # from here on, what goes wrong is the search's
     search_errors = await check_search(page, site) + errors if name == SEARCHED_PAGE else []
     errors[:] = []  # from here on, the steppers'
@@ -410,9 +417,11 @@ _checked: dict[str, dict[str, list[str]]] = {}
 
 def checked(servers: Servers, site: Path, scheme: str) -> dict[str, list[str]]:
     """Every page of `site` loaded once in `scheme`, the stepper pages first (they take longest):
-    {"pages": failures, "search": failures, "steppers": failures}. Done once per scheme, for the three tests that read it."""
+    {"pages": failures, "search": failures, "steppers": failures}. Done once per scheme, for
+    the three tests that read it."""
     if scheme not in _checked:
-        SCREENSHOTS.mkdir(exist_ok=True)
+        if SCREENSHOT_KIND:
+            SCREENSHOTS.mkdir(exist_ok=True)
         with_steppers = stepper_pages(site)
         names = with_steppers + [name for name in pages_of(site) if name not in with_steppers]
 
