@@ -19,7 +19,8 @@ around each page, loaded one page at a time, light scheme, in three ways:
 It uses the browser the test finds (tests/sitekit/browser.py; MICROGRAD_BOOK_BROWSER names another,
 to compare two) and builds the site first unless `--site` names a built one. It prints per page and in total, and
 records the totals in results/browser.json. Run it on a quiet machine: anything else running is
-counted too. The check itself (pictures, math, copy text, screenshot, steppers) comes on top.
+counted too. The check itself (pictures, math, copy text, the home page's search, steppers, and
+screenshots when asked for) comes on top.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@
 - The build checks the census: every Python block it renders was run.
 - Every page that must run starts at the beginning of the build, each in a fresh
   worker process (sitekit.pagerun), one per core; the build prints each page it
-  ran and the time the run took.
+  ran and the time the run took. Given SITEKIT_RUN_REPORT, it leaves each run's
+  outcomes there, block by block, for a test run to report (sitekit.verdicts).
 - Runs are cached by what they depend on: the page's blocks (not its prose), the
   package, this machinery and which optional packages are installed
   (sitekit.pagerun.run_key). So `mkdocs serve` re-runs only pages whose code

@@ -94,13 +94,15 @@ def run_key(page: Page, fingerprint: str) -> str:
 def run(text: str, path: str) -> dict:
     """Run the page: {"displays": {block index: svg}, "blocks": n, "seconds": s}, or {"failure": ...};
     either way with "outcomes": [line, column, "passed" | "skipped" | "failed", reason or failure]
-    for each example run, in page order (a failure ends the run; sitekit.verdicts reads them).
+    for each example run, in page order (a failure ends the run), and "positions": [line, column]
+    of every example of the page (sitekit.verdicts reads both).
 
     `text` is padded with blank lines so that line numbers are those of the file.
     """
     started = time.perf_counter()
     doc = parse_text(text, path)
     index_of_end = {example.region.end: index for index, example in enumerate(doc)}
+    positions = [[example.line, example.column] for example in doc]  # every example's, run or not
     outcomes: list[list] = []
     with _as_in_a_fresh_python(), collector.during_a_page_run():
         for example, failure in run_page(doc):
@@ -108,9 +110,11 @@ def run(text: str, path: str) -> dict:
             outcome = "failed" if failure else "skipped" if skipped is not None else "passed"
             outcomes.append([example.line, example.column, outcome, failure or skipped or ""])
             if failure:
-                return {"failure": f"line {example.line}: a block failed:\n{failure}", "outcomes": outcomes}
+                return {"failure": f"line {example.line}: a block failed:\n{failure}", "outcomes": outcomes,
+                        "positions": positions}
     return {"displays": {str(index_of_end[end]): svg for end, svg in doc.displays.items()},
-            "blocks": len(outcomes), "seconds": time.perf_counter() - started, "outcomes": outcomes}
+            "blocks": len(outcomes), "seconds": time.perf_counter() - started, "outcomes": outcomes,
+            "positions": positions}
 
 
 #: Where the build leaves its runs' outcomes for the test run (sitekit.verdicts): a folder, one
@@ -123,7 +127,8 @@ def record(path: str, key: str, result: dict) -> None:
     folder = os.environ.get(REPORT)
     if not folder or "outcomes" not in result:
         return
-    entry = {"page": str(Path(path).resolve()), "key": key, "outcomes": result["outcomes"]}
+    entry = {"page": str(Path(path).resolve()), "key": key, "positions": result["positions"],
+             "outcomes": result["outcomes"]}
     name = Path(folder) / f"{hashlib.sha256(entry['page'].encode()).hexdigest()[:16]}.json"
     partial = name.with_suffix(".partial")
     partial.write_text(json.dumps(entry), encoding="utf-8")

@@ -10,16 +10,19 @@ So, when the run builds the site (some collected test uses the `site_builds` fix
 rewriting output fences (`--update-output`):
 
 - the first build, given SITEKIT_RUN_REPORT, leaves for each page it ran (`pagerun.record`) the run's key
-  (`pagerun.run_key`: the page's blocks, the package, this machinery, what is installed) and each
-  example's outcome: passed, skipped (with the reason) or failed (with the build's report);
-- each block's item (`PageItem`) waits for that build and reports that outcome; a block after the
-  one that failed fails too, naming it (the run stopped there, as a reader's would).
+  (`pagerun.run_key`: the page's blocks, the package, this machinery, what is installed), where
+  each of the page's examples sits, and each outcome: passed, skipped (with the reason) or failed
+  (with the build's report);
+- each block's item (`PageItem`), once this worker has made the builds (the tests that use them
+  come first), waits for that build and reports that outcome; a block after the one that failed
+  fails too, naming it (the run stopped there, as a reader's would).
 
-A page whose key differs from the one the test run computes (a page or the package edited while
-the build ran) or that the build did not run runs in the worker as before, as does every page in a
-run that does not build the site (`pytest docs/chapters/05-tanh-neuron.md`). The reader test
-(a fresh Python per page, visible blocks only) and the notebook test (a Jupyter kernel per
-chapter) still run every page themselves.
+A page runs in the worker as before if the build did not run it, if its key differs from the one
+the test run computes or its examples sit elsewhere (the page or the package edited while the
+build ran), or if this worker made no build (`--lf` rerunning one block, or another worker under
+`--dist load`); so does every page in a run that does not build the site
+(`pytest docs/chapters/05-tanh-neuron.md`). The reader test (a fresh Python per page, visible
+blocks only) and the notebook test (a Jupyter kernel per chapter) still run every page themselves.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from sitekit.blocks import Page
 
 #: The user property of a test report whose verdict came from the build (the summary counts them).
 FROM_BUILD = "verdict from the build's run of the page"
+#: Set by the `site_builds` fixture when it has started this worker's builds.
+BUILDS_STARTED = pytest.StashKey[bool]()
 
 
 class Runs:
@@ -53,12 +58,16 @@ class Runs:
         self._current: dict[int, bool] = {}
 
     def outcomes(self, document: Page) -> list[list[Any]] | None:
-        """The build's outcomes for `document`, if the build ran these very blocks with this package."""
+        """The build's outcomes for `document`, if the build ran these very blocks, where they sit
+        now, with this package (a run's key leaves out where blocks sit: the build re-uses a run
+        across prose edits, but outcomes are matched to items by line and column)."""
         entry = self.pages.get(str(Path(document.path).resolve()))
         if entry is None:
             return None
         if id(document) not in self._current:
-            self._current[id(document)] = entry["key"] == pagerun.run_key(document, self._fingerprint)
+            where = [[example.line, example.column] for example in document]
+            self._current[id(document)] = (entry["key"] == pagerun.run_key(document, self._fingerprint)
+                                           and entry["positions"] == where)
         return entry["outcomes"] if self._current[id(document)] else None
 
 
@@ -68,8 +77,9 @@ class PageItem(SybilItem):
     from_build = False
 
     def runtest(self) -> None:
+        built = self.from_build and self.config.stash.get(BUILDS_STARTED, False)
         outcomes = self._request.getfixturevalue("site_page_runs").outcomes(self.example.document) \
-            if self.from_build else None
+            if built else None
         if outcomes is None:
             return super().runtest()
         self.user_properties.append((FROM_BUILD, True))

@@ -84,10 +84,12 @@ def build_site(destination: Path, config: Path = ROOT / "mkdocs.yml") -> subproc
 
 
 @pytest.fixture(scope="session")
-def site_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, Build]]]:
+def site_builds(tmp_path_factory: pytest.TempPathFactory,
+                pytestconfig: pytest.Config) -> Iterator[dict[str, tuple[Path, Build]]]:
     """Two clean builds of the site, started together: the second, at a lower priority, runs
     while the browser test reads the first (which the browser test waits for: the longest chain
-    of the run)."""
+    of the run). From then on, this worker's page blocks take their verdicts from the first."""
+    pytestconfig.stash[verdicts.BUILDS_STARTED] = True
     builds = {}
     for name in ("site", "again"):
         site = tmp_path_factory.mktemp(name)

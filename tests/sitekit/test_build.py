@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sitekit.blocks import sybil_for
+
 from .conftest import ROOT
 from .scratch import PAGES, planted_page
 
@@ -20,6 +22,16 @@ def test_two_clean_builds_give_the_same_bytes(built_site, rebuilt_site):
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, f"these files differ between two builds: {differing}"
+
+
+def test_every_page_the_build_ran_gives_this_run_its_verdicts(site_page_runs):
+    """The blocks' items take their verdicts from the first build (sitekit.verdicts): a page whose
+    key or positions did not match would quietly run again here instead."""
+    blocks = sybil_for(ROOT / "docs")[0]
+    pages = [blocks.parse(path) for path in sorted((ROOT / "docs").rglob("*.md"))]
+    with_blocks = [page for page in pages if list(page)]
+    assert len(with_blocks) > 10
+    assert [page.path for page in with_blocks if site_page_runs.outcomes(page) is None] == []
 
 
 def test_pictures_and_math_are_in_the_html(built_site):

@@ -27,7 +27,8 @@ pytest_collect_file = verdicts.collector(sybil_for("pages"))
 
 
 @pytest.fixture(scope="session")
-def site_builds():
+def site_builds(pytestconfig):
+    pytestconfig.stash[verdicts.BUILDS_STARTED] = True
     return {}
 
 
@@ -52,6 +53,8 @@ PAGES = {
 #: Recorded as it was, then edited: its block now fails, and only a run of the edited page sees it.
 STALE = ("```python\nassert True\n```\n", "```python\nassert False, 'edited after the build'\n```\n")
 SKIPPED = "```python\nraise SystemExit('a skipped block must never run')\n```\n"
+#: The same block, recorded four lines lower (prose added above it since): a verdict to refuse.
+SHIFTED = "```python\nassert 2 + 2 == 4\n```\n"
 
 
 @pytest.fixture
@@ -79,7 +82,12 @@ def scratch(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
     path = pages / "skipped.md"
     path.write_text(SKIPPED)
     key = pagerun.run_key(parse_text(SKIPPED, str(path)), fingerprint)
-    pagerun.record(str(path), key, {"outcomes": [[1, 1, "skipped", "needs a package that is missing"]]})
+    pagerun.record(str(path), key, {"positions": [[1, 1]],
+                                    "outcomes": [[1, 1, "skipped", "needs a package that is missing"]]})
+    path = pages / "shifted.md"
+    path.write_text(SHIFTED)
+    key = pagerun.run_key(parse_text(SHIFTED, str(path)), fingerprint)  # the key leaves out where blocks sit
+    pagerun.record(str(path), key, {"positions": [[5, 1]], "outcomes": [[5, 1, "failed", "a stale verdict"]]})
     monkeypatch.delenv(pagerun.REPORT)
     return pytester
 
@@ -98,19 +106,29 @@ def outcomes(result: pytest.RunResult) -> dict[str, str]:
 
 def test_a_run_that_builds_the_site_reports_the_builds_outcome_of_each_block(scratch):
     scratch.makepyfile(test_site="def test_uses_the_build(site_builds):\n    pass\n")
-    result = scratch.runpytest_inprocess("-p", "no:cacheprovider", "-v", "-rs", "pages", "test_site.py")
+    result = scratch.runpytest_inprocess("-p", "no:cacheprovider", "-v", "-rs", "test_site.py", "pages")
     assert outcomes(result) == {
         "good.md line:1": "PASSED", "good.md line:6": "PASSED",
         "failing.md line:1": "PASSED", "failing.md line:5": "FAILED", "failing.md line:9": "FAILED",
         "unrun.md line:1": "PASSED",
         "stale.md line:1": "FAILED",
         "skipped.md line:1": "SKIPPED",
+        "shifted.md line:1": "PASSED",  # its blocks moved since the build: it ran here
     }
     text = result.stdout.str()
     assert "(in the site build's run of the page)" in text and "x is not 2" in text
     assert "not run: the site build's run of the page stopped at line 5" in text
     assert "edited after the build" in text  # the edited page ran here, not its stale verdict
-    assert "needs a package that is missing" in text
+    assert "needs a package that is missing" in text and "a stale verdict" not in text
+
+
+def test_blocks_that_run_before_the_builds_are_made_run_themselves(scratch):
+    """As when `--lf` reruns only a block, or under `--dist load` in a worker that makes no build."""
+    scratch.makepyfile(test_site="def test_uses_the_build(site_builds):\n    pass\n")
+    result = scratch.runpytest_inprocess("-p", "no:cacheprovider", "-v", "pages", "test_site.py")
+    found = outcomes(result)
+    assert found["failing.md line:9"] == "PASSED" and found["skipped.md line:1"] == "FAILED"
+    assert "in the site build's run" not in result.stdout.str()
 
 
 def test_a_run_that_does_not_build_the_site_runs_every_page_itself(scratch):
@@ -130,5 +148,6 @@ def test_the_build_records_every_examples_outcome_in_page_order(tmp_path, monkey
     pagerun.record(str(page), "key", result)
     [entry] = [json.loads(file.read_text()) for file in tmp_path.glob("*.json")]
     assert entry["page"] == str(page.resolve()) and entry["key"] == "key"
+    assert entry["positions"] == [[1, 1], [5, 1], [9, 1]]  # every example's, the unrun one's too
     assert [(line, outcome) for line, _, outcome, _ in entry["outcomes"]] == [(1, "passed"), (5, "failed")]
     assert "x is not 2" in entry["outcomes"][1][3] and not list(Path(tmp_path).glob("*.partial"))
