@@ -34,3 +34,14 @@ def test_a_page_tested_alone_gets_its_census(pytester: pytest.Pytester):
     assert failed.nodeid == "alone.md::sybil:census,line:1,column:1"
     assert "0 Python blocks rendered, 1 collected" in str(failed.longrepr)
     result.assertoutcome(passed=1, failed=1)
+
+
+def test_a_converter_made_in_another_folder_still_finds_the_packages_files(tmp_path, monkeypatch):
+    """It is made once per process, perhaps while a pytester run has moved to its scratch folder."""
+    from sitekit.census import ROOT, site_markdown
+
+    monkeypatch.chdir(tmp_path)
+    converter = site_markdown(ROOT / "mkdocs.yml")
+    monkeypatch.chdir(ROOT)
+    count = count_text(f'{FENCE}python\n--8<-- "micrograd/__init__.py"\n{FENCE}\n', "include.md", converter)
+    assert count.rendered == 1
