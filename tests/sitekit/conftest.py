@@ -3,8 +3,8 @@ each done once. The site's two clean builds are fixtures of the whole run (build
 pages' blocks read the first one's runs (sitekit.verdicts).
 
 Under pytest-xdist each worker is its own session, so every test here that uses one of these
-fixtures or the site's builds is put in that fixture's group (`--dist loadgroup`): the work is done once, in one
-worker, and those groups are handed out first, being the longest.
+fixtures or the site's builds is put in that fixture's group (`--dist loadgroup`): the work is
+done once, in one worker, and those groups are handed out first, being the longest.
 """
 
 from __future__ import annotations

@@ -112,14 +112,20 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@functools.cache
+def empty_index(site: str) -> bytes:
+    """The site's search index with its own settings and no documents (read once per site)."""
+    index = json.loads((Path(site) / INDEX).read_text(encoding="utf-8"))
+    return json.dumps({**index, "docs": []}).encode()
+
+
 class EmptyIndexHandler(QuietHandler):
     """Serves the site, but its search index with no documents (and the site's own settings)."""
 
     def do_GET(self) -> None:
         if urlsplit(self.path).path != "/" + INDEX:
             return super().do_GET()
-        index = json.loads((Path(self.directory) / INDEX).read_text(encoding="utf-8"))
-        body = json.dumps({**index, "docs": []}).encode()
+        body = empty_index(self.directory)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
