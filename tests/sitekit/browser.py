@@ -9,9 +9,9 @@ snap. So a name on PATH is not enough: the browser must answer `--version`.
 The headless shell comes first where it is installed: it is Chromium's own
 headless build (the same Blink, V8 and Skia, without the desktop browser's
 layer on top), the one Playwright itself runs for headless pages, and it
-loads and checks a page of the book for about a fifth less CPU than the
-`chromium` browser run headless (benchmarks/bench_browser.py, with
-MICROGRAD_BOOK_BROWSER naming each).
+loads and checks a page of the book for a fifth to a quarter less CPU than
+the `chromium` browser run headless (benchmarks/bench_browser.py, with
+MICROGRAD_BOOK_BROWSER naming each, and the whole check of a scheme).
 
 `python3 -m tests.sitekit.browser` prints the browser found (exit 0) or what
 was tried (exit 1); `.ci/run` uses it before and after installing one.

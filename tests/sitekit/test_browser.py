@@ -19,8 +19,8 @@ load, the same index from the same file for every page. The home page, in each
 scheme, gets the real index and is searched (the results must be pages of the
 site); every other page gets an index with the real settings and no documents,
 so its worker still loads and starts (an error there still fails the page),
-without building the same index again (a quarter of Chromium's work per page:
-benchmarks/bench_browser.py).
+without building the same index again (a quarter of the chromium browser's work
+to load a page, over a third of the headless shell's: benchmarks/bench_browser.py).
 """
 
 from __future__ import annotations
